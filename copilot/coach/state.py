@@ -1,0 +1,123 @@
+"""The close state: what the coach knows after each utterance, as immutable data.
+
+This is the contract between the coach and everything that shows it (CLI printer, ``live --events``,
+the Qt window, the exporters). Fields may be added; existing ones keep their names and meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
+STAGES = ("summarize", "confirm", "propose", "lock")
+OBJECTION_TYPES = ("think_about_it", "send_info", "discuss_with_team", "call_next_week", "not_ready")
+COACHING_CATEGORIES = ("Control", "Commitment", "Objection handling", "Close timing", "Clarity")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An utterance that supports a finding; ``utterance`` is its index in the call."""
+
+    utterance: int
+    t: float
+    text: str
+    speaker: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"utterance": self.utterance, "t": round(self.t, 3), "text": self.text}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One of the three next-step criteria; ``kind`` is "datetime"/"trigger"/None for the time criterion."""
+
+    met: bool = False
+    evidence: tuple[Evidence, ...] = ()
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One of the four close stages (summarize, confirm, propose, lock)."""
+
+    met: bool = False
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The most concrete next step put forward so far."""
+
+    action: str | None
+    when: datetime | None
+    trigger: str | None
+    agreed_by: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeakNextStep:
+    utterance: int
+    t: float
+    text: str
+    try_: str
+
+
+@dataclass(frozen=True)
+class Objection:
+    utterance: int
+    t: float
+    type: str
+    text: str
+    try_: str
+
+
+@dataclass(frozen=True)
+class CommitmentSignal:
+    """A sign of commitment from the other party ("strong") or its weak counterpart ("weak")."""
+
+    utterance: int
+    t: float
+    kind: str
+    strength: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CoachingMoment:
+    """``[28:45] Improvement - Control: <message> Try: "<try_>"``."""
+
+    t: float
+    category: str
+    message: str
+    try_: str | None = None
+    kind: str = "Improvement"  # or "Strength"
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Conversation metrics: talk share per speaker (0..1), longest monologue, questions asked."""
+
+    talk_ratio: dict[str, float] = field(default_factory=dict)
+    longest_monologue: dict[str, Any] = field(default_factory=dict)
+    questions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CloseState:
+    """Everything the coach has concluded so far."""
+
+    criteria: dict[str, Criterion]
+    stages: dict[str, Stage]
+    next_step: NextStep | None
+    next_steps_secured: bool
+    commitment_level: int
+    weak_next_steps: tuple[WeakNextStep, ...] = ()
+    objections: tuple[Objection, ...] = ()
+    signals: tuple[CommitmentSignal, ...] = ()
+    coaching: tuple[CoachingMoment, ...] = ()
+    metrics: Metrics = field(default_factory=Metrics)
+    prompt: str = ""  # the single most useful thing for the rep to say now
+    utterance_count: int = 0
