@@ -1,0 +1,61 @@
+"""A whole recording → a transcript: decode, segment each channel, transcribe each turn.
+
+This is ``copilot analyze``'s path for audio; it uses the same Transcriber as the live pipeline.
+Stereo: channel 0 is the rep, channel 1 the other party. Mono: one mixed stream, so speakers are told
+apart by turn-taking alone and the transcript says so (``speakers_separated=False``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from copilot.asr.segmenter import Segment, SegmenterOptions, cut, merge_turns, speech_spans
+from copilot.asr.transcriber import Transcriber
+from copilot.audio.decode import DecodedAudio, load_audio
+from copilot.session.transcript import Transcript
+from copilot.session.utterance import PROSPECT, REP, Utterance
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, float], None]  # (seconds of audio done, seconds in all)
+
+
+def segment_audio(audio: DecodedAudio, options: SegmenterOptions = SegmenterOptions()) -> list[Segment]:
+    """Speech turns across the recording's channels, in time order."""
+    spans = [speech_spans(channel, options) for channel in audio.channels[:2]]
+    return merge_turns(spans, options)
+
+
+def speaker_of(segment: Segment, index: int, stereo: bool) -> str:
+    """Channel 0 is the rep on a stereo call; on a mono call turns alternate, starting with the rep."""
+    if stereo:
+        return REP if segment.channel == 0 else PROSPECT
+    return REP if index % 2 == 0 else PROSPECT
+
+
+def transcribe_recording(path: str | Path, transcriber: Transcriber, progress: Progress | None = None,
+                         started_at: datetime | None = None) -> Transcript:
+    """Decode and transcribe ``path``; raises InputError for unusable files."""
+    audio = load_audio(path)
+    segments = segment_audio(audio)
+    total = sum(s.duration for s in segments) or 1.0
+    done = 0.0
+    if progress:
+        progress(0.0, total)
+    utterances: list[Utterance] = []
+    turn = 0
+    for segment in segments:
+        result = transcriber.transcribe(cut(audio.channels[segment.channel], segment))
+        done += segment.duration
+        if progress:
+            progress(done, total)
+        if not result.text:
+            continue
+        speaker = speaker_of(segment, turn, audio.stereo)
+        turn += 1
+        utterances.append(Utterance(speaker, round(segment.start, 3), round(segment.end, 3), result.text))
+    return Transcript(tuple(utterances), started_at or audio.mtime, None, audio.stereo,
+                      {"duration": audio.duration, "channels": audio.source_channels})

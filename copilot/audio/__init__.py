@@ -1,0 +1,1 @@
+"""Audio in: decoding recordings, live sources (microphone, system audio, file replay), devices."""
