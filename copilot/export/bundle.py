@@ -1,0 +1,89 @@
+"""Every export of one call into one folder: what ``--out DIR``, ``demo --out`` and the app's export share.
+
+The folder is checked before anything is written, so an unwritable ``--out`` fails with one line and
+no partial result. Each file is rendered first and then written atomically; if the disk fills up
+midway, the files already written stay complete, the one being written is not left half-done, and the
+error is raised for the caller to report.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from copilot.export.atomic import ensure_output_dir, write_atomic
+from copilot.export.invite import next_step_ics
+from copilot.export.recap_email import recap_eml
+from copilot.export.transcript_formats import to_json, to_markdown, to_srt, to_txt, to_vtt
+from copilot.export.verdict_report import verdict_markdown, verdict_pdf
+from copilot.session.transcript import parse_transcript
+from copilot.session.utterance import Utterance
+
+log = logging.getLogger(__name__)
+
+EXPORT_NAMES = (
+    "transcript.txt",
+    "transcript.md",
+    "transcript.srt",
+    "transcript.vtt",
+    "transcript.json",
+    "verdict.json",
+    "verdict.md",
+    "verdict.pdf",
+    "recap.eml",
+    "next_step.ics",
+)
+
+
+def verdict_json(verdict: Mapping[str, Any]) -> str:
+    """Exactly the verdict object, as ``copilot analyze --json`` prints it (indented)."""
+    return json.dumps(verdict, indent=2, ensure_ascii=False)
+
+
+def write_exports(
+    out_dir: Path | str,
+    utterances: Iterable[Utterance] | None,
+    verdict: Mapping[str, Any],
+    *,
+    started_at: datetime | str | None = None,
+    vertical: str | None = None,
+    speakers_separated: bool = True,
+    labels: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Write all exports of a call into ``out_dir``; return the paths written, in order.
+
+    ``utterances`` None means: take them from ``verdict["utterances"]``. ``next_step.ics`` is written
+    only when the verdict's next step has a resolved date/time. Raises ``OutputError``.
+    """
+    folder = ensure_output_dir(out_dir)
+    if utterances is None:
+        utterances = parse_transcript({"utterances": verdict.get("utterances") or []}, "verdict").utterances
+    spoken = list(utterances)
+
+    renderers: list[tuple[str, Callable[[], str | bytes | None]]] = [
+        ("transcript.txt", lambda: to_txt(spoken, labels)),
+        ("transcript.md", lambda: to_markdown(spoken, labels, started_at=started_at)),
+        ("transcript.srt", lambda: to_srt(spoken, labels)),
+        ("transcript.vtt", lambda: to_vtt(spoken, labels)),
+        (
+            "transcript.json",
+            lambda: to_json(spoken, started_at=started_at, vertical=vertical, speakers_separated=speakers_separated),
+        ),
+        ("verdict.json", lambda: verdict_json(verdict)),
+        ("verdict.md", lambda: verdict_markdown(verdict, labels)),
+        ("verdict.pdf", lambda: verdict_pdf(verdict, labels)),
+        ("recap.eml", lambda: recap_eml(verdict)),
+        ("next_step.ics", lambda: next_step_ics(verdict)),
+    ]
+    written: list[Path] = []
+    for name, render in renderers:
+        data = render()
+        if data is None:
+            continue
+        written.append(write_atomic(folder / name, data))
+    log.info("wrote %d exports to %s", len(written), folder)
+    return written
