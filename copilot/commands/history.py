@@ -1,0 +1,173 @@
+"""``copilot history``: past calls, the pattern across them, and housekeeping (show, delete, clear, CSV).
+
+It first recovers any call whose process died (its journal is still on disk), so a killed live call
+shows up here as "interrupted" with everything that had been said.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from copilot.errors import UsageError
+from copilot.store import Store, data_dir, pattern, recover_interrupted
+from copilot.store.journal import AnalyzeFn
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "history", help="past calls and the pattern across them",
+        description="Past calls (newest first) and the pattern across them; open, delete, clear or export them.")
+    p.add_argument("--json", action="store_true", help="print JSON: {\"calls\": [...], \"pattern\": {...}}")
+    p.add_argument("--last", type=_positive, metavar="N", help="only the last N calls (and their pattern)")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--show", type=int, metavar="ID", help="open one call: transcript and verdict")
+    action.add_argument("--delete", type=int, metavar="ID", help="delete one call")
+    action.add_argument("--clear", action="store_true", help="delete every call (needs --yes)")
+    action.add_argument("--csv", metavar="FILE", help="export the history, one call a row, to a CSV file")
+    p.add_argument("--yes", action="store_true", help="confirm --clear")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.clear and not args.yes:
+        raise UsageError("--clear deletes every call in the history; add --yes to confirm")
+    with Store.open(data_dir(getattr(args, "data_dir", None))) as store:
+        recovered = recover_interrupted(store, coach_analyze())
+        if args.clear:
+            count = store.clear()
+            _say(args, {"cleared": count}, f"Deleted {count} call{'s' if count != 1 else ''}.")
+        elif args.delete is not None:
+            store.delete_call(args.delete)
+            _say(args, {"deleted": args.delete}, f"Deleted call {args.delete}.")
+        elif args.csv is not None:
+            count = store.export_csv(Path(args.csv))
+            _say(args, {"exported": count, "path": args.csv},
+                 f"Wrote {count} call{'s' if count != 1 else ''} to {args.csv}.")
+        elif args.show is not None:
+            call = store.get_call(args.show)
+            if args.json:
+                _print_json(call)
+            else:
+                _print_call(call)
+        else:
+            calls = store.list_calls(args.last)
+            result = {"calls": calls, "pattern": pattern(calls)}
+            if args.json:
+                _print_json(result | {"recovered": recovered})
+            else:
+                _print_history(result, recovered)
+    return 0
+
+
+def coach_analyze() -> AnalyzeFn:
+    """The coach's ``analyze`` adapted to recovery; imported only when a call needs recovering."""
+
+    def analyze_recovered(utterances: Any, started_at: Any, vertical: str) -> dict[str, Any] | None:
+        try:
+            from copilot.coach import analyze
+        except ImportError as exc:
+            log.warning("no coach to judge the recovered call (%s); it is kept without a verdict", exc)
+            return None
+        return analyze(list(utterances), started_at, vertical=vertical)
+
+    return analyze_recovered  # type: ignore[return-value]
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _say(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    if args.json:
+        _print_json(data)
+    else:
+        print(text)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def _when(started_at: str | None) -> str:
+    return (started_at or "")[:16].replace("T", " ")
+
+
+def _source(source: str) -> str:
+    return Path(source).name if ("/" in source or "\\" in source) else source
+
+
+def _mark(value: bool | None) -> str:
+    return "—" if value is None else ("[green]yes[/]" if value else "[red]no[/]")
+
+
+def _print_history(result: dict[str, Any], recovered: list[int]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    for call_id in recovered:
+        console.print(f"[yellow]Recovered call {call_id}: the process recording it had stopped.[/]")
+    calls = result["calls"]
+    if not calls:
+        console.print("No calls recorded yet. [dim]copilot analyze FILE, copilot live or the app record them.[/]")
+        return
+    table = Table(title="Calls, newest first", title_justify="left")
+    for name, justify in (("ID", "right"), ("Date", "left"), ("Vertical", "left"), ("Status", "left"),
+                          ("Next step secured", "center"), ("Level", "right"), ("Lines", "right"),
+                          ("Source", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for c in calls:
+        status = c["status"] if c["status"] == "complete" else f"[yellow]{c['status']}[/]"
+        table.add_row(str(c["id"]), _when(c["started_at"]), c["vertical"], status, _mark(c["next_steps_secured"]),
+                      str(c["commitment_level"] or "—"), str(c["utterance_count"]), _source(c["source"]))
+    console.print(table)
+    console.print()
+    for sentence in result["pattern"]["sentences"]:
+        console.print(sentence, markup=False)
+
+
+def _print_call(call: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    console.print(f"[bold]Call {call['id']}[/] · {_when(call['started_at'])} · {call['vertical']} · "
+                  f"{call['status']} · {_source(call['source'])}")
+    for u in call["utterances"]:
+        minutes, seconds = divmod(int(u["start"]), 60)
+        console.print(f"[dim][{minutes:02d}:{seconds:02d}][/] [bold]{u['speaker']}[/]: ", end="")
+        console.print(u["text"], markup=False)
+    verdict = call.get("verdict")
+    console.print()
+    if verdict is None:
+        console.print("No verdict for this call.")
+        return
+    console.print(f"Next step secured: {_mark(verdict.get('next_steps_secured'))} · "
+                  f"commitment level {verdict.get('commitment_level', '—')}")
+    if verdict.get("reason"):
+        console.print(verdict["reason"], markup=False)
+    for section in ("criteria", "stages"):
+        flags = call.get(section) or {}
+        if flags:
+            console.print(f"{section.capitalize()}: " + ", ".join(
+                f"{name} {'✓' if met else '✗'}" for name, met in flags.items()), markup=False)
+    for moment in verdict.get("coaching") or []:
+        t = moment.get("t")
+        stamp = f"[{int(t) // 60:02d}:{int(t) % 60:02d}] " if isinstance(t, (int, float)) else ""
+        line = f"{stamp}{moment.get('kind', 'Improvement')} - {moment.get('category', '')}: {moment.get('message', '')}"
+        if moment.get("try"):
+            line += f' Try: "{moment["try"]}"'
+        console.print(line, markup=False)
