@@ -45,6 +45,13 @@ def describe_os_error(exc: OSError) -> str:
     return (exc.strerror or str(exc) or type(exc).__name__).lower()
 
 
+def _reason_in(folder: Path, exc: OSError) -> str:
+    """Like ``describe_os_error``, but an ENOENT inside an existing folder (/proc) is not "missing"."""
+    if exc.errno == errno.ENOENT and folder.is_dir():
+        return "files cannot be created in this folder"
+    return describe_os_error(exc)
+
+
 def _one_line(path: Path | str) -> str:
     return str(path).replace("\r", "\\r").replace("\n", "\\n")
 
@@ -85,7 +92,12 @@ def write_atomic(path: Path | str, data: str | bytes) -> Path:
     An existing file keeps its permission bits; a new one gets the usual ``0o666 & ~umask``.
     """
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if isinstance(data, str):
+        payload = data.encode("utf-8")
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        payload = bytes(data)
+    else:
+        raise TypeError(f"write_atomic needs str or bytes, not {type(data).__name__}")
     folder = path.parent
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -94,7 +106,7 @@ def write_atomic(path: Path | str, data: str | bytes) -> Path:
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write {_one_line(path)}: {describe_os_error(exc)}") from None
+        raise OutputError(f"cannot write {_one_line(path)}: {_reason_in(folder, exc)}") from None
     tmp = Path(tmp_name)
     try:
         try:
@@ -136,7 +148,7 @@ def ensure_output_dir(path: Path | str) -> Path:
     try:
         fd, probe = tempfile.mkstemp(prefix=".copilot-probe.", suffix=".tmp", dir=path)
     except OSError as exc:
-        raise OutputError(f"cannot write to {where}: {describe_os_error(exc)}") from None
+        raise OutputError(f"cannot write to {where}: {_reason_in(path, exc)}") from None
     os.close(fd)
     try:
         os.unlink(probe)
