@@ -99,8 +99,6 @@ def load_call(path: Path, model: str | None, vocabulary: str | None, quiet: bool
 
 
 def run(args: argparse.Namespace) -> int:
-    from copilot.coach import analyze
-
     path = Path(args.path)
     started_override = _parse_started_at(args.started_at)
     if args.out:
@@ -110,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     transcript = load_call(path, args.model, args.vocabulary, quiet=not sys.stderr.isatty())
     started_at = started_override or transcript.started_at or datetime.now().replace(microsecond=0)
     vertical = args.vertical or transcript.vertical or "sales"
+    from copilot.coach import analyze
+
     verdict = analyze(transcript.utterances, started_at, vertical=vertical,
                       speakers_separated=transcript.speakers_separated)
     if not args.no_save:
