@@ -1,0 +1,175 @@
+"""The closing checklist: four stages, three criteria, the commitment ladder, the next step.
+
+Each item shows met / not yet at a glance; its evidence (what was said, and when) is on hover and on
+click. These widgets render a ``CloseState`` and decide nothing themselves.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
+
+from copilot.coach.state import STAGES, CRITERIA, CloseState, Evidence
+from copilot.ui.text import (CRITERION_HINTS, CRITERION_LABELS, LADDER, STAGE_HINTS, STAGE_LABELS,
+                             evidence_html, mmss, when_text)
+
+TICK, OPEN = "✔", "○"
+
+
+class EvidenceItem(QFrame):
+    """One checklist item: a mark, a title, a one-line detail; evidence on hover and click."""
+
+    clicked = Signal()
+
+    def __init__(self, title: str, hint: str, parent: QWidget | None = None, compact: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("item")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._title, self._hint = title, hint
+        self.mark = QLabel(OPEN)
+        self.mark.setObjectName("mark")
+        self.title = QLabel(title)
+        self.title.setObjectName("itemTitle")
+        self.detail = QLabel("")
+        self.detail.setObjectName("itemDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setVisible(not compact)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(*((5, 2, 5, 2) if compact else (8, 4, 8, 4)))
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(0)
+        grid.addWidget(self.mark, 0, 0, 2, 1,
+                       Qt.AlignmentFlag.AlignVCenter if compact else Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.title, 0, 1)
+        grid.addWidget(self.detail, 1, 1)
+        grid.setColumnStretch(1, 1)
+        self.met = False
+        self.set_state(False, ())
+
+    def set_state(self, met: bool, evidence: tuple[Evidence, ...], detail: str = "") -> None:
+        self.met = met
+        self.setProperty("met", met)
+        self.mark.setProperty("met", met)
+        self.mark.setText(TICK if met else OPEN)
+        if not detail:
+            detail = f"heard at {evidence_when(evidence)}" if met and evidence else ("" if met else "not yet")
+        self.detail.setText(detail)
+        tip = f"<b>{html.escape(self._title)}</b> — {'heard' if met else 'not heard yet'}"
+        tip += f"<br>{evidence_html(evidence)}" if evidence else f"<br><i>{html.escape(self._hint)}</i>"
+        self.setToolTip(tip)
+        for widget in (self, self.mark):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), self.toolTip(), self, self.rect(), 10_000)
+        self.clicked.emit()
+        super().mousePressEvent(event)
+
+
+def evidence_when(evidence: tuple[Evidence, ...]) -> str:
+    return mmss(evidence[-1].t) if evidence else ""
+
+
+class StagesRow(QWidget):
+    """Summarize → Confirm → Propose → Lock, ticking as they are heard."""
+
+    def __init__(self, parent: QWidget | None = None, compact: bool = False) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        self.items: dict[str, EvidenceItem] = {}
+        for i, name in enumerate(STAGES):
+            if i and not compact:
+                arrow = QLabel("→")
+                arrow.setObjectName("arrow")
+                row.addWidget(arrow)
+            item = EvidenceItem(STAGE_LABELS[name], STAGE_HINTS[name], self, compact=compact)
+            self.items[name] = item
+            row.addWidget(item, 1)
+
+    def render(self, state: CloseState | None) -> None:
+        for name, item in self.items.items():
+            stage = state.stages.get(name) if state else None
+            item.set_state(bool(stage and stage.met), stage.evidence if stage else ())
+
+
+class CriteriaPanel(QWidget):
+    """The three next-step criteria with status and evidence."""
+
+    def __init__(self, parent: QWidget | None = None, compact: bool = False) -> None:
+        super().__init__(parent)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(4)
+        self.items: dict[str, EvidenceItem] = {}
+        for name in CRITERIA:
+            item = EvidenceItem(CRITERION_LABELS[name], CRITERION_HINTS[name], self, compact=compact)
+            self.items[name] = item
+            col.addWidget(item)
+
+    def render(self, state: CloseState | None) -> None:
+        for name, item in self.items.items():
+            crit = state.criteria.get(name) if state else None
+            met = bool(crit and crit.met)
+            evidence = crit.evidence if crit else ()
+            detail = ""
+            if met and evidence:
+                quote = evidence[-1].text
+                quote = quote if len(quote) <= 70 else quote[:67] + "…"
+                kind = f"{crit.kind}: " if crit and crit.kind else ""
+                detail = f"{evidence_when(evidence)} · {kind}“{quote}”"
+            item.set_state(met, evidence, detail)
+
+
+class CommitmentLadder(QWidget):
+    """The commitment hierarchy 5 → 1 with the current level highlighted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(2)
+        self.rungs: dict[int, QLabel] = {}
+        for level in sorted(LADDER, reverse=True):
+            rung = QLabel(f"{level}  {LADDER[level]}")
+            rung.setObjectName("rung")
+            self.rungs[level] = rung
+            col.addWidget(rung)
+        self.level = 0
+        self.render(None)
+
+    def render(self, state: CloseState | None) -> None:
+        self.level = state.commitment_level if state else 1
+        for level, rung in self.rungs.items():
+            rung.setProperty("current", level == self.level)
+            rung.setProperty("below", level < self.level)
+            rung.style().unpolish(rung)
+            rung.style().polish(rung)
+
+
+class NextStepLine(QLabel):
+    """The most concrete next step so far, with its resolved time and who agreed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("nextStep")
+        self.setWordWrap(True)
+        self.render(None)
+
+    def render(self, state: CloseState | None) -> None:
+        step = state.next_step if state else None
+        if step is None or not (step.action or step.when or step.trigger):
+            self.setText("<b>Next step:</b> <i>none put forward yet</i>")
+            return
+        parts = [html.escape(step.action or "(no action named)")]
+        if step.when is not None:
+            parts.append(html.escape(when_text(step.when)))
+        elif step.trigger:
+            parts.append(f"when {html.escape(step.trigger)}")
+        agreed = "agreed by both" if {"rep", "prospect"} <= set(step.agreed_by) else "not agreed yet"
+        self.setText(f"<b>Next step:</b> {' — '.join(parts)} <span style='color:#666'>({agreed})</span>")

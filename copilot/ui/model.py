@@ -1,0 +1,182 @@
+"""What the window shows during and after a call, in one object the widgets subscribe to.
+
+The model only stores what the core said (close state, utterances, levels, lag, problems, verdict)
+and the call timer; it decides nothing about the close. Updates mark it dirty and one ``changed``
+signal goes out at most every ``repaint_ms``, so a burst of events costs one repaint. The clock is
+injected so tests can move time without sleeping.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from copilot.coach.state import CloseState
+from copilot.session.events import Finished, Lag, Level, Problem, Started, StateChanged, Transcribed
+from copilot.session.utterance import Utterance
+
+CLOSING_WINDOW_S = 5 * 60.0
+"""The 5-minute close of DESIGN.md: the last five minutes of the planned call length."""
+
+
+class CallModel(QObject):
+    """The state of one call as the window shows it."""
+
+    changed = Signal()  # throttled: something to repaint
+    phase_changed = Signal(str)  # "idle" | "live" | "finished"
+    closing_mode_changed = Signal(bool)
+    problem_raised = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, *, clock: Callable[[], float] = time.monotonic,
+                 planned_length_s: float = 30 * 60.0, speed: float = 1.0, repaint_ms: int = 100) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self.speed = speed
+        self.planned_length_s = planned_length_s
+        self._clear()
+        self._dirty = False
+        self._repaint = QTimer(self)
+        self._repaint.setSingleShot(True)
+        self._repaint.setInterval(repaint_ms)
+        self._repaint.timeout.connect(self._emit_changed)
+
+    # --- wiring ---------------------------------------------------------------------------------
+    def connect_bridge(self, bridge: Any) -> None:
+        """Subscribe to an ``EventBridge``."""
+        bridge.started.connect(self.on_started)
+        bridge.transcribed.connect(self.on_transcribed)
+        bridge.state_changed.connect(self.on_state)
+        bridge.level.connect(self.on_level)
+        bridge.lag.connect(self.on_lag)
+        bridge.problem.connect(self.on_problem)
+        bridge.finished.connect(self.on_finished)
+
+    # --- the timer ------------------------------------------------------------------------------
+    def start_clock(self) -> None:
+        """Start the call timer (the pipeline's Started event also does this)."""
+        if self._t0 is None:
+            self._t0 = self._clock()
+            self._stopped_at = None
+            self._set_phase("live")
+            self.tick()
+
+    def elapsed(self) -> float:
+        """Call-clock seconds since the start (frozen once the call has finished)."""
+        if self._t0 is None:
+            return 0.0
+        now = self._stopped_at if self._stopped_at is not None else self._clock()
+        return max(0.0, (now - self._t0) * self.speed)
+
+    def remaining(self) -> float:
+        return self.planned_length_s - self.elapsed()
+
+    @property
+    def closing_mode(self) -> bool:
+        return self._closing
+
+    def set_planned_length(self, seconds: float) -> None:
+        self.planned_length_s = max(60.0, float(seconds))
+        self.tick()
+
+    def tick(self) -> None:
+        """Re-read the clock: switches closing mode on at T−5 min. Called every second by the window."""
+        closing = self.phase == "live" and self._t0 is not None and self.remaining() <= CLOSING_WINDOW_S
+        if closing != self._closing:
+            self._closing = closing
+            self.closing_mode_changed.emit(closing)
+        self._mark()
+
+    # --- events from the core --------------------------------------------------------------------
+    def on_started(self, event: Started) -> None:
+        self.started_at = event.started_at
+        self.source = event.source
+        self.start_clock()
+
+    def on_transcribed(self, event: Transcribed) -> None:
+        u = event.utterance
+        if u.final:
+            self.finals.append(u)
+            self.partials.pop(u.speaker, None)
+        else:
+            last_final = max((f.end for f in self.finals if f.speaker == u.speaker), default=-1.0)
+            if u.end > last_final:  # a late partial of a line already final is stale
+                self.partials[u.speaker] = u
+        self._mark()
+
+    def on_state(self, event: StateChanged) -> None:
+        self.state = event.state
+        self._mark()
+
+    def on_level(self, event: Level) -> None:
+        self.levels[event.speaker] = event.dbfs
+        self._mark()
+
+    def on_lag(self, event: Lag) -> None:
+        self.lag_s = event.seconds
+        self._mark()
+
+    def on_problem(self, event: Problem) -> None:
+        self.add_problem(event.message)
+
+    def add_problem(self, message: str) -> None:
+        self.problems.append(message)
+        self.problem_raised.emit(message)
+        self._mark()
+
+    def on_finished(self, event: Finished) -> None:
+        self.verdict = event.verdict
+        self.status = event.status
+        self.partials.clear()
+        if self._t0 is not None and self._stopped_at is None:
+            self._stopped_at = self._clock()
+        self._set_phase("finished")
+        self.tick()
+
+    def reset(self) -> None:
+        """Forget the last call, ready for a new one."""
+        closing = self._closing
+        self._clear()
+        if closing:
+            self.closing_mode_changed.emit(False)
+        self.phase_changed.emit("idle")
+        self._mark()
+
+    def _clear(self) -> None:
+        self.phase = "idle"
+        self.started_at: str | None = None
+        self.source = ""
+        self.state: CloseState | None = None
+        self.finals: list[Utterance] = []
+        self.partials: dict[str, Utterance] = {}
+        self.levels: dict[str, float] = {}
+        self.lag_s: float | None = None
+        self.problems: list[str] = []
+        self.verdict: dict[str, Any] | None = None
+        self.status = ""
+        self._t0: float | None = None
+        self._stopped_at: float | None = None
+        self._closing = False
+
+    # --- internals -------------------------------------------------------------------------------
+    def _set_phase(self, phase: str) -> None:
+        if phase != self.phase:
+            self.phase = phase
+            self.phase_changed.emit(phase)
+
+    def _mark(self) -> None:
+        self._dirty = True
+        if not self._repaint.isActive():
+            self._repaint.start()
+
+    def _emit_changed(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.changed.emit()
+
+    def flush(self) -> None:
+        """Emit a pending ``changed`` now (tests, screenshots)."""
+        self._repaint.stop()
+        self._emit_changed()

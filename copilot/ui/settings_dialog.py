@@ -1,0 +1,121 @@
+"""The settings dialog: devices, model, planned call length, vertical, data folder, keeping audio.
+
+The device lists come from ``copilot.audio.devices`` (the same listing as ``copilot devices``), with
+its plain notes shown as guidance where the OS needs a loopback device.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import replace
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from copilot.ui.settings import MODELS, VERTICALS, AppSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT = "(system default)"
+LOOPBACK_GUIDANCE = {
+    "linux": "Linux: the other party is heard through the PulseAudio/PipeWire monitor of your speakers "
+             "(“… .monitor”). If none is listed, install pulseaudio-utils or pipewire-pulse.",
+    "win32": "Windows: the other party is recorded from the speakers' WASAPI loopback. Nothing is heard "
+             "while nothing plays — that is normal.",
+    "darwin": "macOS: install a loopback device such as BlackHole, send the call's output to it (a "
+              "Multi-Output Device keeps your headphones working), and choose it here.",
+}
+
+
+def _device_names() -> tuple[list[str], list[str], list[str]]:
+    """(microphones, system sources, notes); an empty listing rather than an error when PortAudio is absent."""
+    try:
+        from copilot.audio.devices import list_devices
+
+        report = list_devices()
+    except Exception as exc:  # noqa: BLE001 - listing devices must never stop the dialog
+        log.warning("could not list audio devices: %s", exc)
+        return [], [], [f"could not list audio devices: {exc}"]
+    return [d.name for d in report.inputs], [s.name for s in report.system], list(report.notes)
+
+
+class SettingsDialog(QDialog):
+    """Edits an ``AppSettings``; ``result_settings()`` returns the new one."""
+
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None, list_devices: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Call Copilot — Settings")
+        self._settings = settings
+        mics, systems, notes = _device_names() if list_devices else ([], [], [])
+
+        self.mic = self._combo([DEFAULT, *mics], settings.mic)
+        self.system = self._combo([DEFAULT, *systems], settings.system_source)
+        guidance = QLabel(LOOPBACK_GUIDANCE.get(sys.platform, LOOPBACK_GUIDANCE["linux"])
+                          + ("<br><i>" + "<br>".join(notes) + "</i>" if notes else ""))
+        guidance.setWordWrap(True)
+        guidance.setObjectName("guidance")
+        self.model = self._combo(list(MODELS), settings.model, editable=True)
+        self.model.setToolTip("A model name, or a folder holding a CTranslate2 Whisper model. "
+                              "tiny.en ships with the app; nothing is downloaded.")
+        self.planned = QSpinBox()
+        self.planned.setRange(5, 240)
+        self.planned.setSuffix(" min")
+        self.planned.setValue(settings.planned_minutes)
+        self.vertical = self._combo(list(VERTICALS), settings.vertical)
+        self.data_dir = QLineEdit(settings.data_dir or "")
+        self.data_dir.setPlaceholderText("default (COPILOT_HOME or your user data folder)")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.data_dir, 1)
+        data_row.addWidget(browse)
+        self.keep_audio = QCheckBox("Keep the call's audio")
+        self.keep_audio.setChecked(settings.keep_audio)
+        consent = QLabel("Recording a call may need everyone's consent where you and they are. "
+                         "Off by default: only the transcript is kept.")
+        consent.setWordWrap(True)
+        consent.setObjectName("consent")
+
+        form = QFormLayout()
+        form.addRow("Microphone (you)", self.mic)
+        form.addRow("System audio (them)", self.system)
+        form.addRow("", guidance)
+        form.addRow("Speech model", self.model)
+        form.addRow("Planned call length", self.planned)
+        form.addRow("Playbook", self.vertical)
+        form.addRow("Data folder", data_row)
+        form.addRow("", self.keep_audio)
+        form.addRow("", consent)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        col = QVBoxLayout(self)
+        col.addLayout(form)
+        col.addWidget(buttons)
+        self.resize(560, 0)
+
+    @staticmethod
+    def _combo(items: list[str], current: str | None, editable: bool = False) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(editable)
+        combo.addItems(items)
+        if current and current not in items:
+            combo.addItem(current)
+        combo.setCurrentText(current or items[0])
+        return combo
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Data folder", self.data_dir.text())
+        if folder:
+            self.data_dir.setText(folder)
+
+    def result_settings(self) -> AppSettings:
+        def pick(combo: QComboBox) -> str | None:
+            text = combo.currentText().strip()
+            return None if not text or text == DEFAULT else text
+
+        return replace(self._settings, mic=pick(self.mic), system_source=pick(self.system),
+                       model=self.model.currentText().strip() or "tiny.en", planned_minutes=self.planned.value(),
+                       vertical=self.vertical.currentText(), data_dir=self.data_dir.text().strip() or None,
+                       keep_audio=self.keep_audio.isChecked())

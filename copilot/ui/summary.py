@@ -1,0 +1,241 @@
+"""After the call: the verdict, the reason, the coaching moments, the metrics, and the exports.
+
+Every export goes through ``copilot.export`` (the same code as ``analyze --out`` and ``demo --out``);
+this widget only asks where to put the files and shows what happened. Known errors (an unwritable
+folder, a full disk) are shown as a message; the window stays usable.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTextBrowser,
+                               QVBoxLayout, QWidget)
+
+from copilot.errors import CopilotError
+from copilot.export import (next_step_ics, recap_eml, recap_text, to_json, to_markdown, to_srt, to_txt, to_vtt,
+                            verdict_markdown, verdict_pdf, write_atomic, write_exports)
+from copilot.session.utterance import Utterance
+from copilot.ui.text import CRITERION_LABELS, LADDER, STAGE_LABELS, mmss, speaker_label, when_text
+
+log = logging.getLogger(__name__)
+
+TRANSCRIPT_FORMATS: dict[str, Callable[..., str]] = {
+    ".txt": lambda us, started_at: to_txt(us),
+    ".md": lambda us, started_at: to_markdown(us, started_at=started_at),
+    ".srt": lambda us, started_at: to_srt(us),
+    ".vtt": lambda us, started_at: to_vtt(us),
+    ".json": lambda us, started_at: to_json(us, started_at=started_at),
+}
+
+
+def metrics_lines(metrics: Mapping[str, Any]) -> list[str]:
+    """Conversation metrics in words: talk share, longest monologue, questions asked."""
+    lines = []
+    talk = metrics.get("talk_ratio") or {}
+    if talk:
+        lines.append("Talk share: " + ", ".join(f"{speaker_label(k)} {float(v):.0%}" for k, v in talk.items()))
+    mono = metrics.get("longest_monologue") or {}
+    if mono:
+        secs = mono.get("seconds", mono.get("duration"))
+        who = speaker_label(str(mono.get("speaker", "")))
+        if secs is not None:
+            lines.append(f"Longest monologue: {who} {float(secs):.0f} s")
+    questions = metrics.get("questions") or {}
+    if questions:
+        lines.append("Questions asked: " + ", ".join(f"{speaker_label(k)} {v}" for k, v in questions.items()))
+    return lines
+
+
+class SummaryView(QWidget):
+    """The end-of-call page; ``set_call`` fills it, the buttons export."""
+
+    message = Signal(str)  # a one-line note for the status bar
+    error = Signal(str)  # a known error to show
+    new_call = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.verdict: dict[str, Any] = {}
+        self.utterances: list[Utterance] = []
+        self.started_at: str | None = None
+        self.metrics: Mapping[str, Any] = {}
+
+        self.headline = QLabel()
+        self.headline.setObjectName("verdictHeadline")
+        self.reason = QLabel()
+        self.reason.setObjectName("verdictReason")
+        self.reason.setWordWrap(True)
+        self.details = QTextBrowser()
+        self.details.setObjectName("summaryDetails")
+
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        specs = [
+            ("all", "Save all exports…", self._ask_all),
+            ("transcript", "Transcript (.txt .md .srt .vtt .json)…", self._ask_transcript),
+            ("verdict", "Verdict report (Markdown + PDF)…", self._ask_verdict),
+            ("copy_recap", "Copy recap email", self.copy_recap),
+            ("eml", "Save recap email (.eml)…", self._ask_eml),
+            ("ics", "Save calendar invite (.ics)…", self._ask_ics),
+        ]
+        for i, (key, label, slot) in enumerate(specs):
+            button = QPushButton(label)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            grid.addWidget(button, i // 3, i % 3)
+        again = QPushButton("New call")
+        again.clicked.connect(self.new_call.emit)
+
+        col = QVBoxLayout(self)
+        col.addWidget(self.headline)
+        col.addWidget(self.reason)
+        col.addWidget(self.details, 1)
+        col.addLayout(grid)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(again)
+        col.addLayout(bottom)
+
+    # --- content ----------------------------------------------------------------------------------
+    def set_call(self, verdict: Mapping[str, Any], utterances: list[Utterance], started_at: str | None,
+                 metrics: Mapping[str, Any] | None = None) -> None:
+        self.verdict = dict(verdict)
+        self.utterances = list(utterances)
+        self.started_at = started_at
+        self.metrics = metrics or verdict.get("metrics") or {}
+        secured = bool(verdict.get("next_steps_secured"))
+        level = int(verdict.get("commitment_level") or 1)
+        self.headline.setText(("✔ Next step secured" if secured else "✘ No next step secured")
+                              + f"  ·  commitment {level}/5 — {LADDER.get(level, '')}")
+        self.headline.setProperty("secured", secured)
+        self.headline.style().unpolish(self.headline)
+        self.headline.style().polish(self.headline)
+        self.reason.setText(str(verdict.get("reason") or ""))
+        self.details.setHtml(self._details_html())
+        self.buttons["ics"].setEnabled(bool((verdict.get("next_step") or {}).get("when")))
+
+    def _details_html(self) -> str:
+        v = self.verdict
+        parts: list[str] = []
+        step = v.get("next_step") or {}
+        if step:
+            when = when_text(step.get("when")) or (f"when {step['trigger']}" if step.get("trigger") else "no date")
+            parts.append(f"<h3>Next step</h3><p>{html.escape(str(step.get('action') or '—'))} — "
+                         f"{html.escape(when)}</p>")
+        rows = []
+        for name, label in CRITERION_LABELS.items():
+            met = (v.get("criteria") or {}).get(name, {}).get("met")
+            rows.append(f"<td>{'✔' if met else '✘'} {html.escape(label)}</td>")
+        stages = []
+        for name, label in STAGE_LABELS.items():
+            met = (v.get("stages") or {}).get(name, {}).get("met")
+            stages.append(f"<td>{'✔' if met else '✘'} {html.escape(label)}</td>")
+        parts.append("<h3>Criteria</h3><table cellpadding=4><tr>" + "".join(rows) + "</tr></table>")
+        parts.append("<h3>Close stages</h3><table cellpadding=4><tr>" + "".join(stages) + "</tr></table>")
+        coaching = v.get("coaching") or []
+        if coaching:
+            items = []
+            for c in coaching:
+                line = f"<b>[{mmss(c.get('t'))}] {html.escape(str(c.get('kind', 'Improvement')))} - " \
+                       f"{html.escape(str(c.get('category', '')))}:</b> {html.escape(str(c.get('message', '')))}"
+                if c.get("try"):
+                    line += f" <i>Try: “{html.escape(str(c['try']))}”</i>"
+                items.append(f"<li>{line}</li>")
+            parts.append("<h3>Coaching</h3><ul>" + "".join(items) + "</ul>")
+        weak = v.get("weak_next_steps") or []
+        objections = v.get("objections") or []
+        if weak or objections:
+            items = [f"<li>Weak next step at {mmss(w.get('t'))}: “{html.escape(str(w.get('text', '')))}” → "
+                     f"<i>{html.escape(str(w.get('try', '')))}</i></li>" for w in weak]
+            items += [f"<li>Objection ({html.escape(str(o.get('type', '')).replace('_', ' '))}) → "
+                      f"<i>{html.escape(str(o.get('try', '')))}</i></li>" for o in objections]
+            parts.append("<h3>Weak spots</h3><ul>" + "".join(items) + "</ul>")
+        lines = metrics_lines(self.metrics)
+        if lines:
+            parts.append("<h3>Conversation</h3><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in lines)
+                         + "</ul>")
+        return "".join(parts)
+
+    # --- exports (the buttons ask where, these write) ----------------------------------------------
+    def export_all(self, folder: Path) -> list[Path]:
+        return self._guard(lambda: write_exports(folder, self.utterances, self.verdict, started_at=self.started_at),
+                           lambda paths: f"{len(paths)} files written to {folder}")
+
+    def export_transcript(self, path: Path) -> list[Path]:
+        render = TRANSCRIPT_FORMATS.get(path.suffix.lower())
+        if render is None:
+            self.error.emit(f"{path.name}: choose .txt, .md, .srt, .vtt or .json")
+            return []
+        return self._guard(lambda: [write_atomic(path, render(self.utterances, self.started_at))],
+                           lambda paths: f"transcript saved to {path}")
+
+    def export_verdict(self, base: Path) -> list[Path]:
+        base = base.with_suffix("")
+        return self._guard(lambda: [write_atomic(base.with_suffix(".md"), verdict_markdown(self.verdict)),
+                                    write_atomic(base.with_suffix(".pdf"), verdict_pdf(self.verdict))],
+                           lambda paths: f"verdict report saved to {base}.md and .pdf")
+
+    def export_eml(self, path: Path) -> list[Path]:
+        return self._guard(lambda: [write_atomic(path, recap_eml(self.verdict))],
+                           lambda paths: f"recap email saved to {path}")
+
+    def export_ics(self, path: Path) -> list[Path]:
+        def write() -> list[Path]:
+            data = next_step_ics(self.verdict)
+            if data is None:
+                raise CopilotError("no date and time was agreed, so there is nothing to put in a calendar")
+            return [write_atomic(path, data)]
+        return self._guard(write, lambda paths: f"calendar invite saved to {path}")
+
+    def copy_recap(self) -> str:
+        text = recap_text(self.verdict)
+        QGuiApplication.clipboard().setText(text)
+        self.message.emit("recap email copied to the clipboard")
+        return text
+
+    def _guard(self, job: Callable[[], list[Path]], done: Callable[[list[Path]], str]) -> list[Path]:
+        try:
+            paths = job()
+        except CopilotError as exc:
+            self.error.emit(str(exc))
+            return []
+        except OSError as exc:  # an exporter that let an OS error through: still the environment's fault
+            self.error.emit(f"could not write: {exc.strerror or exc}")
+            return []
+        self.message.emit(done(paths))
+        return paths
+
+    def _ask_all(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save all exports into")
+        if folder:
+            self.export_all(Path(folder))
+
+    def _ask_transcript(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save transcript", "transcript.txt",
+                                              "Text (*.txt);;Markdown (*.md);;Subtitles (*.srt);;WebVTT (*.vtt);;"
+                                              "Transcript JSON (*.json)")
+        if path:
+            self.export_transcript(Path(path))
+
+    def _ask_verdict(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save verdict report (Markdown and PDF)", "verdict.md",
+                                              "Markdown (*.md)")
+        if path:
+            self.export_verdict(Path(path))
+
+    def _ask_eml(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save recap email", "recap.eml", "Email (*.eml)")
+        if path:
+            self.export_eml(Path(path))
+
+    def _ask_ics(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save calendar invite", "next_step.ics", "iCalendar (*.ics)")
+        if path:
+            self.export_ics(Path(path))

@@ -1,0 +1,365 @@
+"""The main window: the live checklist beside the call, the summary after it, and a compact mode.
+
+It composes the widgets, forwards Start/Stop to whatever starts a call (the live pipeline, or the
+demo replay: injected as ``start_call``), and repaints from the ``CallModel`` when it says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Protocol
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton,
+                               QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+
+from copilot.errors import CopilotError
+from copilot.session.events import EventSink, Problem
+from copilot.ui.bridge import EventBridge
+from copilot.ui.checklist import CommitmentLadder, CriteriaPanel, NextStepLine, StagesRow
+from copilot.ui.live_views import CoachingList, MetersPanel, PromptLine, TimerBar, TranscriptView
+from copilot.ui.model import CallModel
+from copilot.ui.settings import AppSettings
+from copilot.ui.style import STYLE
+from copilot.ui.summary import SummaryView
+from copilot.ui.text import LADDER, mmss
+
+log = logging.getLogger(__name__)
+
+
+class CallHandle(Protocol):
+    """A running call; ``stop`` ends it and the pipeline then publishes ``Finished``."""
+
+    def stop(self) -> None: ...
+
+
+StartCall = Callable[[EventSink, AppSettings], CallHandle]
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+class LivePage(QWidget):
+    """Everything shown during the call at full size."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.prompt = PromptLine()
+        self.stages = StagesRow()
+        self.criteria = CriteriaPanel()
+        self.ladder = CommitmentLadder()
+        self.next_step = NextStepLine()
+        self.coaching = CoachingList()
+        self.transcript = TranscriptView()
+
+        left = QWidget()
+        lcol = QVBoxLayout(left)
+        lcol.setContentsMargins(0, 0, 0, 0)
+        lcol.addWidget(_title("The close"))
+        lcol.addWidget(self.stages)
+        grid = QGridLayout()
+        grid.addWidget(_title("Next-step criteria"), 0, 0)
+        grid.addWidget(_title("Commitment"), 0, 1)
+        grid.addWidget(self.criteria, 1, 0)
+        grid.addWidget(self.ladder, 1, 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        lcol.addLayout(grid)
+        lcol.addWidget(self.next_step)
+        lcol.addWidget(_title("Coaching"))
+        lcol.addWidget(self.coaching, 1)
+
+        right = QWidget()
+        rcol = QVBoxLayout(right)
+        rcol.setContentsMargins(0, 0, 0, 0)
+        rcol.addWidget(_title("Transcript"))
+        rcol.addWidget(self.transcript, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 11)
+        split.setStretchFactor(1, 9)
+        split.setSizes([700, 560])
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(self.prompt)
+        col.addWidget(split, 1)
+
+    def render(self, model: CallModel) -> None:
+        state = model.state
+        self.prompt.render(state.prompt if state else None, idle=model.phase == "idle")
+        self.stages.render(state)
+        self.criteria.render(state)
+        self.ladder.render(state)
+        self.next_step.render(state)
+        self.coaching.render(state.coaching if state else ())
+        self.transcript.render(model)
+
+    def reset(self) -> None:
+        self.coaching.reset()
+        self.transcript.reset()
+
+
+class CompactPage(QWidget):
+    """The always-on-top strip: timer, prompt, stages, criteria, commitment level."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compact")
+        self.clock = QLabel()
+        self.clock.setObjectName("clock")
+        self.level = QLabel()
+        self.level.setObjectName("levelBadge")
+        self.banner = QLabel()
+        self.banner.setObjectName("closingBanner")
+        self.banner.setWordWrap(True)
+        self.prompt = PromptLine()
+        self.stages = StagesRow(compact=True)
+        self.criteria = CriteriaPanel(compact=True)
+        top = QHBoxLayout()
+        top.addWidget(self.clock)
+        top.addStretch(1)
+        top.addWidget(self.level)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(8, 8, 8, 8)
+        col.addLayout(top)
+        col.addWidget(self.banner)
+        col.addWidget(self.prompt)
+        col.addWidget(self.stages)
+        col.addWidget(self.criteria)
+        col.addStretch(1)
+
+    def render(self, model: CallModel) -> None:
+        state = model.state
+        self.clock.setText(f"{mmss(model.elapsed())} / {mmss(model.planned_length_s)}")
+        level = state.commitment_level if state else 1
+        self.level.setText(f"Commitment {level}/5")
+        self.level.setToolTip(LADDER.get(level, ""))
+        self.banner.setVisible(model.closing_mode)
+        if model.closing_mode:
+            self.banner.setText(f"CLOSING TIME — {mmss(max(0.0, model.remaining()))} left")
+        self.prompt.render(state.prompt if state else None, idle=model.phase == "idle")
+        self.stages.render(state)
+        self.criteria.render(state)
+
+
+class MainWindow(QMainWindow):
+    """The app's one window."""
+
+    settings_requested = Signal()
+    history_requested = Signal()
+
+    FULL_SIZE = (1280, 800)
+    COMPACT_SIZE = (440, 380)
+
+    def __init__(self, model: CallModel, bridge: EventBridge, settings: AppSettings,
+                 start_call: StartCall | None = None, title: str = "Call Copilot") -> None:
+        super().__init__()
+        self.model = model
+        self.bridge = bridge
+        self.settings = settings
+        self._start_call = start_call
+        self._handle: CallHandle | None = None
+        self.compact = False
+        self.setWindowTitle(title)
+        self.setStyleSheet(STYLE)
+
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("startButton")
+        self.start_button.clicked.connect(self.toggle_call)
+        self.timer = TimerBar()
+        self.meters = MetersPanel()
+        compact = QPushButton("Compact")
+        compact.setToolTip("A small always-on-top window (Ctrl+K)")
+        compact.clicked.connect(self.toggle_compact)
+        settings_button = QPushButton("Settings")
+        settings_button.clicked.connect(self.settings_requested.emit)
+        history_button = QPushButton("History")
+        history_button.clicked.connect(self.history_requested.emit)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.setVisible(False)
+
+        self.header = QWidget()
+        bar = QHBoxLayout(self.header)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.start_button)
+        bar.addWidget(self.timer)
+        bar.addWidget(self.timer.banner, 1)
+        bar.addWidget(self.meters, 1)
+        bar.addWidget(compact)
+        bar.addWidget(settings_button)
+        bar.addWidget(history_button)
+
+        self.live = LivePage()
+        self.summary = SummaryView()
+        self.summary.message.connect(self.show_message)
+        self.summary.error.connect(self.show_problem)
+        self.summary.new_call.connect(self.new_call)
+        self.compact_page = CompactPage()
+        self.pages = QStackedWidget()
+        for page in (self.live, self.summary, self.compact_page):
+            self.pages.addWidget(page)
+        self.pages.currentChanged.connect(self._size_to_page)
+        self._size_to_page(0)
+
+        central = QWidget()
+        central.setObjectName("page")
+        col = QVBoxLayout(central)
+        col.setContentsMargins(12, 10, 12, 6)
+        col.addWidget(self.header)
+        col.addWidget(self.problem)
+        col.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.resize(*self.FULL_SIZE)
+
+        toggle = QAction("Compact mode", self)
+        toggle.setShortcut(QKeySequence("Ctrl+K"))
+        toggle.triggered.connect(self.toggle_compact)
+        self.addAction(toggle)
+
+        model.connect_bridge(bridge)
+        model.changed.connect(self.render)
+        model.phase_changed.connect(self._on_phase)
+        model.closing_mode_changed.connect(self._on_closing)
+        model.problem_raised.connect(self.show_problem)
+        model.set_planned_length(settings.planned_minutes * 60.0)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(500)
+        self._ticker.timeout.connect(model.tick)
+        self._ticker.start()
+        self.render()
+
+    def _size_to_page(self, index: int) -> None:
+        # A stacked widget is as large as its largest page; hidden pages must not hold compact mode wide.
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.updateGeometry()
+        central = self.centralWidget()
+        if central is not None and central.layout() is not None:
+            central.layout().activate()  # so that a resize right after this sees the new minimum
+
+    # --- rendering --------------------------------------------------------------------------------
+    def render(self) -> None:
+        self.timer.render(self.model)
+        self.meters.render(self.model)
+        if self.compact:
+            self.compact_page.render(self.model)
+        else:
+            self.live.render(self.model)
+
+    def _on_closing(self, closing: bool) -> None:
+        if closing:
+            self.show_message("Closing time: five minutes left in the planned call")
+        self.render()
+
+    def _on_phase(self, phase: str) -> None:
+        live = phase == "live"
+        self.start_button.setText("Stop" if live else "Start")
+        self.start_button.setProperty("live", live)
+        self.start_button.style().unpolish(self.start_button)
+        self.start_button.style().polish(self.start_button)
+        if phase == "finished":
+            self._handle = None
+            if self.model.verdict is not None:
+                metrics = asdict(self.model.state.metrics) if self.model.state else {}
+                self.summary.set_call(self.model.verdict, self.model.finals, self.model.started_at, metrics)
+            if self.compact:
+                self.toggle_compact()
+            self.pages.setCurrentWidget(self.summary)
+            self.start_button.setEnabled(False)
+        elif phase == "idle":
+            self.live.reset()
+            self.pages.setCurrentWidget(self.compact_page if self.compact else self.live)
+            self.start_button.setEnabled(self._start_call is not None)
+        self.render()
+
+    # --- actions ----------------------------------------------------------------------------------
+    def toggle_call(self) -> None:
+        if self.model.phase == "live":
+            self.stop_call()
+        elif self.model.phase == "idle":
+            self.start_call()
+
+    def start_call(self) -> None:
+        if self._start_call is None:
+            self.show_problem("no way to start a call in this window")
+            return
+        self.problem.setVisible(False)
+        try:
+            self._handle = self._start_call(self.bridge.publish, self.settings)
+        except CopilotError as exc:  # no device, no model: say so and stay ready
+            self.show_problem(str(exc))
+            return
+        self.model.start_clock()
+
+    def stop_call(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return
+        self.start_button.setEnabled(False)
+        self.show_message("Finishing: transcribing the last words…")
+        # Stopping drains the transcriber, which can take a moment: never on the GUI thread.
+        threading.Thread(target=self._stop, args=(handle,), name="copilot-stop", daemon=True).start()
+
+    def _stop(self, handle: CallHandle) -> None:
+        try:
+            handle.stop()
+        except CopilotError as exc:
+            self.bridge.publish(Problem(str(exc)))
+
+    def new_call(self) -> None:
+        self.model.reset()
+
+    def toggle_compact(self) -> None:
+        self.compact = not self.compact
+        flags = self.windowFlags()
+        if self.compact:
+            self._full_geometry = self.geometry()
+            self.header.setVisible(False)
+            self.pages.setCurrentWidget(self.compact_page)
+            self.setWindowFlags(flags | Qt.WindowType.WindowStaysOnTopHint)
+        else:
+            self.header.setVisible(True)
+            self.pages.setCurrentWidget(self.summary if self.model.phase == "finished" else self.live)
+            self.setWindowFlags(flags & ~Qt.WindowType.WindowStaysOnTopHint)
+        self.show()  # changing window flags hides the window; size it after it is shown again
+        self.resize(*(self.COMPACT_SIZE if self.compact else self.FULL_SIZE))
+        self.render()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        if self.compact:  # double-click the compact strip to get the full window back
+            self.toggle_compact()
+        super().mouseDoubleClickEvent(event)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def show_problem(self, text: str) -> None:
+        """An environment problem: shown in the window; the app goes on."""
+        log.warning("shown to the user: %s", text)
+        self.problem.setText(f"⚠ {text}")
+        self.problem.setVisible(True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.model.phase == "live" and self._handle is not None:
+            answer = QMessageBox.question(self, "End the call?",
+                                          "A call is in progress. End it and close? What was heard is kept in the "
+                                          "history.")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            handle, self._handle = self._handle, None
+            handle.stop()
+        super().closeEvent(event)
