@@ -277,6 +277,10 @@ def recover_interrupted(data_dir: Store | str | Path | None, analyze_fn: Analyze
                     continue
                 if store is None:
                     store = Store.open(root)
+                if store.call_for_journal(contents.journal_id) is not None:
+                    log.info("journal %s was already saved; removed", path)  # died between commit and unlink
+                    path.unlink()
+                    continue
                 call_id = _save(store, contents, analyze_fn)
                 path.unlink()
                 _sync_dir(folder)

@@ -40,6 +40,8 @@ def ensure_private_dir(path: Path) -> Path:
     try:
         path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         st = path.stat()
+    except FileExistsError:
+        raise OutputError(f"cannot use the data folder {path}: it is not a folder") from None
     except OSError as exc:
         raise OutputError(f"cannot create the data folder {path}: {_why(exc)}") from None
     if not stat.S_ISDIR(st.st_mode):

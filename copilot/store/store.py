@@ -119,6 +119,13 @@ class Store:
         log.info("saved call %d (%s, %s, %d utterances)", call_id, source, status, len(rows))
         return call_id
 
+    def call_for_journal(self, journal_id: str) -> int | None:
+        """The id of the call saved from this journal, if it was."""
+        with self._lock:
+            row = db.read(self._conn, lambda conn: conn.execute(
+                "SELECT id FROM calls WHERE journal_id = ?", (journal_id,)).fetchone(), where=f"the history {self.path}")
+        return None if row is None else int(row[0])
+
     def delete_call(self, call_id: int) -> None:
         """Forget one call (its transcript, verdict and coaching go with it)."""
 
