@@ -85,14 +85,15 @@ def recap_text(
         elif when is not None:
             lines.append(f"- I'll send you a calendar invite for {human_when(when)} today.")
         elif trigger:
-            lines.append(f"- When that happens ({trigger}), let me know and we'll get the {action} on the calendar right away.")
+            lines.append("- As soon as that happens, let me know and we'll put the next step on the calendar right away.")
         lines.append("- [anything either of us will prepare or send before then]")
     elif action:
-        lines.append("Next step:")
+        lines.append("Suggested next step:")
+        lines.append(f"- {action}")
         if when is not None:
-            lines.append(f"- I'd suggest {action} on {human_when(when)}. Does that work on your end? I'll send the invite as soon as you confirm.")
+            lines.append(f"- When: {human_when(when)}. Does that work on your end? I'll send the invite as soon as you confirm.")
         else:
-            lines.append(f"- I'd suggest {action}. Would [day] at [time] work for you? I'll send the invite as soon as you confirm.")
+            lines.append("- When: would [day] at [time] work for you? I'll send the invite as soon as you confirm.")
     else:
         lines.append("Next step:")
         lines.append("- Could we get 30 minutes on [day] at [time] to decide on next steps? I'll send the invite as soon as you confirm.")

@@ -1,0 +1,168 @@
+"""The recap email (text and .eml draft) and the .ics invite for the agreed next step."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from email import message_from_bytes, policy
+from email.parser import BytesParser
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from copilot.errors import InputError
+from copilot.export.invite import next_step_ics
+from copilot.export.recap_email import recap_eml, recap_subject, recap_text
+
+# --- recap text ------------------------------------------------------------------------------------
+
+
+def test_recap_follows_the_method(verdict: dict[str, Any]) -> None:
+    text = recap_text(verdict, rep_name="Marcus", prospect_name="Dana")
+    assert text.startswith("Hi Dana,\n\nThank you for your time today.\n")
+    # what was heard: the rep's summary
+    assert "Here is what I heard:\n- Let me make sure I captured everything: onboarding takes" in text
+    # the agreed next step with its date and time
+    assert "What we agreed:\n- Next step: demo with your VP of engineering\n" in text
+    assert "- When: Tuesday, November 24, 2026 at 2:00 PM\n" in text
+    # what happens before then
+    assert "Before then:\n- I'll send you a calendar invite for Tuesday, November 24, 2026 at 2:00 PM today." in text
+    assert text.rstrip().endswith("Best,\nMarcus")
+    # order: thanks, heard, agreed, before then
+    assert text.index("Thank you") < text.index("what I heard") < text.index("What we agreed") < text.index("Before then")
+
+
+def test_recap_after_an_accepted_invite_says_it_is_on_the_calendar(verdict: dict[str, Any]) -> None:
+    verdict["commitment_level"] = 5
+    assert "You should already have the calendar invite for Tuesday, November 24, 2026 at 2:00 PM." in recap_text(verdict)
+
+
+def test_recap_with_a_trigger_instead_of_a_time(verdict: dict[str, Any]) -> None:
+    verdict["next_step"].update(when=None, trigger="once you've reviewed the pricing with your CFO")
+    text = recap_text(verdict)
+    assert "- When: once you've reviewed the pricing with your CFO" in text
+    assert "let me know and we'll put the next step on the calendar right away" in text
+    assert "calendar invite for" not in text
+
+
+def test_recap_does_not_pretend_an_unagreed_step_was_agreed(verdict: dict[str, Any]) -> None:
+    verdict["next_steps_secured"] = False
+    verdict["criteria"]["acknowledged"]["met"] = False
+    text = recap_text(verdict)
+    assert "What we agreed" not in text
+    assert "Suggested next step:\n- demo with your VP of engineering\n" in text
+    assert "- When: Tuesday, November 24, 2026 at 2:00 PM. Does that work on your end?" in text
+    assert recap_subject(verdict) == "Thanks for today - recap and next steps"
+
+
+def test_recap_with_nothing_known_is_a_usable_draft() -> None:
+    text = recap_text({"next_steps_secured": False, "next_step": None})
+    assert text.startswith("Hi there,")
+    assert "[the key points you heard" in text
+    assert "Could we get 30 minutes on [day] at [time]" in text
+    assert text.rstrip().endswith("[Your name]")
+
+
+# --- .eml ------------------------------------------------------------------------------------------
+
+
+def test_eml_is_an_unsent_rfc5322_draft_carrying_the_next_step(verdict: dict[str, Any]) -> None:
+    raw = recap_eml(verdict, to="Dana Ríos <dana@example.com>")
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")  # CRLF line ends only
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert message["X-Unsent"] == "1"
+    assert message["To"].addresses[0].addr_spec == "dana@example.com"
+    assert message["To"].addresses[0].display_name == "Dana Ríos"
+    assert message["Subject"] == "Recap and next step: Demo with your VP of engineering, Tuesday, November 24, 2026 at 2:00 PM"
+    assert message["Date"] is not None and message["Message-ID"]
+    assert message.get_content_type() == "text/plain"
+    body = message.get_content()
+    assert "Next step: demo with your VP of engineering" in body
+    assert "When: Tuesday, November 24, 2026 at 2:00 PM" in body
+    assert not message.defects
+
+
+def test_eml_subject_override_sender_and_no_recipient(verdict: dict[str, Any]) -> None:
+    raw = recap_eml(verdict, subject="Our call — next steps", sender="Marcus <marcus@example.com>", rep_name="Marcus")
+    message = message_from_bytes(raw, policy=policy.default)
+    assert message["Subject"] == "Our call — next steps"
+    assert message["From"].addresses[0].addr_spec == "marcus@example.com"
+    assert message["To"] is None
+    assert message.get_content().rstrip().endswith("Marcus")
+
+
+def test_eml_refuses_header_injection(verdict: dict[str, Any]) -> None:
+    with pytest.raises(InputError):
+        recap_eml(verdict, to="a@example.com\r\nBcc: evil@example.com")
+
+
+# --- .ics ------------------------------------------------------------------------------------------
+
+
+def _event(data: bytes) -> Any:
+    calendar = Calendar.from_ical(data)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    return events[0]
+
+
+def test_ics_has_the_right_floating_start_and_summary(verdict: dict[str, Any]) -> None:
+    data = next_step_ics(verdict)
+    assert data is not None
+    assert b"\r\n" in data
+    event = _event(data)
+    start = event.decoded("dtstart")
+    assert start == datetime(2026, 11, 24, 14, 0) and start.tzinfo is None  # local floating time
+    assert event.decoded("dtend") == datetime(2026, 11, 24, 14, 30)
+    assert str(event["summary"]) == "Demo with your VP of engineering"
+    description = str(event["description"])
+    assert '[28:59] Prospect: "Tuesday at 2 works. Send the invite."' in description
+    assert event.decoded("dtstamp").tzinfo is not None
+    assert str(event["status"]) == "CONFIRMED"
+
+
+def test_ics_uid_is_stable_and_specific_to_the_step(verdict: dict[str, Any]) -> None:
+    first = str(_event(next_step_ics(verdict) or b"")["uid"])
+    again = str(_event(next_step_ics(verdict) or b"")["uid"])
+    assert first == again and first.endswith("@call-copilot")
+    verdict["next_step"]["when"] = "2026-11-26T10:00:00"
+    assert str(_event(next_step_ics(verdict) or b"")["uid"]) != first
+
+
+def test_ics_with_an_offset_is_written_in_utc(verdict: dict[str, Any]) -> None:
+    verdict["next_step"]["when"] = "2026-11-24T14:00:00-05:00"
+    event = _event(next_step_ics(verdict, duration_minutes=45) or b"")
+    start = event.decoded("dtstart")
+    assert start == datetime(2026, 11, 24, 19, 0, tzinfo=timezone.utc)
+    assert event.decoded("dtend") - start == timedelta(minutes=45)
+
+
+def test_ics_date_only_is_an_all_day_event(verdict: dict[str, Any]) -> None:
+    verdict["next_step"]["when"] = "2027-01-15"
+    event = _event(next_step_ics(verdict) or b"")
+    assert event.decoded("dtstart") == date(2027, 1, 15)
+    assert event.decoded("dtend") == date(2027, 1, 16)
+
+
+def test_ics_organizer(verdict: dict[str, Any]) -> None:
+    event = _event(next_step_ics(verdict, organizer="Marcus Lee <marcus@example.com>") or b"")
+    assert str(event["organizer"]) == "mailto:marcus@example.com"
+    assert event["organizer"].params["CN"] == "Marcus Lee"
+    with pytest.raises(InputError):
+        next_step_ics(verdict, organizer="not an address")
+
+
+@pytest.mark.parametrize("when", [None, "", "next week"])
+def test_no_ics_without_a_resolved_when(verdict: dict[str, Any], when: Any) -> None:
+    verdict["next_step"]["when"] = when
+    assert next_step_ics(verdict) is None
+
+
+def test_no_ics_without_a_next_step(verdict: dict[str, Any]) -> None:
+    verdict["next_step"] = None
+    assert next_step_ics(verdict) is None
+
+
+def test_ics_rejects_a_nonsense_duration(verdict: dict[str, Any]) -> None:
+    with pytest.raises(InputError):
+        next_step_ics(verdict, duration_minutes=0)
