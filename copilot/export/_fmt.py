@@ -18,8 +18,20 @@ DEFAULT_LABELS: dict[str, str] = {"rep": "Rep", "prospect": "Prospect"}
 
 # English names on purpose: strftime("%A") follows the process locale, which a GUI toolkit may change.
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -116,7 +128,7 @@ def _utc_offset(moment: datetime) -> str:
 
 
 def human_when(when: datetime | date) -> str:
-    """"Wednesday, November 15, 2026 at 10:00 AM" (or without the time for a date only)."""
+    """ "Wednesday, November 15, 2026 at 10:00 AM" (or without the time for a date only)."""
     day = f"{_DAYS[when.weekday()]}, {_MONTHS[when.month - 1]} {when.day}, {when.year}"
     if isinstance(when, datetime):
         return f"{day} at {_hour12(when)}{_utc_offset(when)}"
@@ -147,7 +159,7 @@ def evidence_line(verdict: Mapping[str, Any], ev: Any, labels: Mapping[str, str]
     speaker = speaker or speaker_of(verdict, ev.get("utterance"))
     who = f"{label_for(speaker, labels)}: " if speaker else ""
     text = one_line(ev.get("text"))
-    return f"[{short_clock(ev.get('t'))}] {who}\"{text}\""
+    return f'[{short_clock(ev.get("t"))}] {who}"{text}"'
 
 
 def coaching_line(moment: Any) -> str:

@@ -39,7 +39,11 @@ def _summary(step: Mapping[str, Any]) -> str:
 
 def _description(verdict: Mapping[str, Any], step: Mapping[str, Any]) -> str:
     labels = resolve_labels(None)
-    lines = ["Next step agreed on the call." if verdict.get("next_steps_secured") is True else "Next step proposed on the call."]
+    lines = [
+        "Next step agreed on the call."
+        if verdict.get("next_steps_secured") is True
+        else "Next step proposed on the call."
+    ]
     if step.get("action"):
         lines.append(f"Action: {one_line(step.get('action'))}")
     if step.get("trigger"):

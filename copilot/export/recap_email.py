@@ -38,11 +38,13 @@ def _action(step: Mapping[str, Any]) -> str:
 
 def _heard(verdict: Mapping[str, Any]) -> list[str]:
     summary = mapping(mapping(verdict.get("stages")).get("summarize"))
-    return [one_line(mapping(ev).get("text")) for ev in items(summary.get("evidence")) if one_line(mapping(ev).get("text"))]
+    return [
+        one_line(mapping(ev).get("text")) for ev in items(summary.get("evidence")) if one_line(mapping(ev).get("text"))
+    ]
 
 
 def recap_subject(verdict: Mapping[str, Any]) -> str:
-    """"Recap and next step: <action>, <when>" when one was agreed, else a plain recap subject."""
+    """ "Recap and next step: <action>, <when>" when one was agreed, else a plain recap subject."""
     step = _step(verdict)
     action = _action(step)
     when = parse_when(step.get("when"))
@@ -85,18 +87,24 @@ def recap_text(
         elif when is not None:
             lines.append(f"- I'll send you a calendar invite for {human_when(when)} today.")
         elif trigger:
-            lines.append("- As soon as that happens, let me know and we'll put the next step on the calendar right away.")
+            lines.append(
+                "- As soon as that happens, let me know and we'll put the next step on the calendar right away."
+            )
         lines.append("- [anything either of us will prepare or send before then]")
     elif action:
         lines.append("Suggested next step:")
         lines.append(f"- {action}")
         if when is not None:
-            lines.append(f"- When: {human_when(when)}. Does that work on your end? I'll send the invite as soon as you confirm.")
+            lines.append(
+                f"- When: {human_when(when)}. Does that work on your end? I'll send the invite as soon as you confirm."
+            )
         else:
             lines.append("- When: would [day] at [time] work for you? I'll send the invite as soon as you confirm.")
     else:
         lines.append("Next step:")
-        lines.append("- Could we get 30 minutes on [day] at [time] to decide on next steps? I'll send the invite as soon as you confirm.")
+        lines.append(
+            "- Could we get 30 minutes on [day] at [time] to decide on next steps? I'll send the invite as soon as you confirm."
+        )
     lines.append("")
     lines.append("If anything changes before then, just reply to this email.")
     lines += ["", "Best,", one_line(rep_name) or "[Your name]", ""]

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from copilot.export._fmt import (
     coaching_line,
@@ -84,7 +84,7 @@ class Para:
 class Bullets:
     """Each item is plain text or a (bold label, text) pair."""
 
-    entries: tuple[Union[str, tuple[str, str]], ...]
+    entries: tuple[str | tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Table:
     widths: tuple[int, ...] = field(default=())
 
 
-Block = Union[Heading, Para, Bullets, Table]
+Block = Heading | Para | Bullets | Table
 
 
 def _yes(met: Any) -> str:
@@ -142,7 +142,9 @@ def _stages_block(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> Tabl
     rows = []
     for key in keys:
         stage = mapping(stages.get(key))
-        rows.append((STAGE_NAMES.get(key, key), _yes(stage.get("met")), _evidence_cell(verdict, stage.get("evidence"), labels)))
+        rows.append(
+            (STAGE_NAMES.get(key, key), _yes(stage.get("met")), _evidence_cell(verdict, stage.get("evidence"), labels))
+        )
     return Table(("Stage", "Heard", "Evidence"), tuple(rows), (35, 20, 135))
 
 
@@ -151,7 +153,7 @@ def _next_step_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> 
     step = verdict.get("next_step")
     if not isinstance(step, Mapping):
         return blocks + [Para("No next step was put forward.")]
-    entries: list[Union[str, tuple[str, str]]] = [("Action:", one_line(step.get("action")) or "not specific")]
+    entries: list[str | tuple[str, str]] = [("Action:", one_line(step.get("action")) or "not specific")]
     when = parse_when(step.get("when"))
     if when is not None:
         entries.append(("When:", f"{human_when(when)} ({when.isoformat()})"))
@@ -169,15 +171,14 @@ def _next_step_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> 
 
 
 def _commitment_blocks(verdict: Mapping[str, Any]) -> list[Block]:
-    level = verdict.get("commitment_level")
-    known = isinstance(level, int) and not isinstance(level, bool) and level in COMMITMENT_LEVELS
-    title = f"Commitment level: {level} of 5" if known else "Commitment level: unknown"
+    raw = verdict.get("commitment_level")
+    level = raw if isinstance(raw, int) and not isinstance(raw, bool) and raw in COMMITMENT_LEVELS else None
+    title = f"Commitment level: {level} of 5" if level is not None else "Commitment level: unknown"
     blocks: list[Block] = [Heading(2, title)]
-    if known:
+    if level is not None:
         blocks.append(Para(f"{level} - {COMMITMENT_LEVELS[level]}", bold=True))
     ladder = tuple(
-        f"{n} {meaning}" + ("   (this call)" if known and n == level else "")
-        for n, meaning in COMMITMENT_LEVELS.items()
+        f"{n} {meaning}" + ("   (this call)" if n == level else "") for n, meaning in COMMITMENT_LEVELS.items()
     )
     return blocks + [Bullets(ladder)]
 
@@ -207,11 +208,13 @@ def _objection_blocks(verdict: Mapping[str, Any]) -> list[Block]:
     return [Heading(2, "Objections"), body]
 
 
+def _moment_time(moment: Mapping[str, Any]) -> float:
+    t = moment.get("t")
+    return float(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else float("inf")
+
+
 def _coaching_blocks(verdict: Mapping[str, Any]) -> list[Block]:
-    moments = sorted(
-        (mapping(m) for m in items(verdict.get("coaching"))),
-        key=lambda m: m.get("t") if isinstance(m.get("t"), (int, float)) else float("inf"),
-    )
+    moments = sorted((mapping(m) for m in items(verdict.get("coaching"))), key=_moment_time)
     entries = tuple(coaching_line(m) for m in moments)
     body: Block = Bullets(entries) if entries else Para("No coaching moments.")
     return [Heading(2, "Coaching moments"), body]
@@ -251,7 +254,7 @@ def _metrics_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> li
         return [Heading(2, "Conversation metrics"), Para("No metrics.")]
     speakers = ("rep", "prospect")
     rows = []
-    extra: list[Union[str, tuple[str, str]]] = []
+    extra: list[str | tuple[str, str]] = []
     for key, value in metrics.items():
         name = METRIC_NAMES.get(key, key.replace("_", " ").capitalize())
         if isinstance(value, Mapping) and value and set(value) <= set(speakers):
@@ -270,7 +273,9 @@ def _metrics_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> li
 def _notes_blocks(verdict: Mapping[str, Any]) -> list[Block]:
     notes: list[str] = []
     if verdict.get("speakers_separated") is False:
-        notes.append("Speakers could not be told apart (one mixed channel), so acknowledgement rests on turn-taking alone.")
+        notes.append(
+            "Speakers could not be told apart (one mixed channel), so acknowledgement rests on turn-taking alone."
+        )
     raw = verdict.get("notes")
     if isinstance(raw, str) and raw.strip():
         notes.append(one_line(raw))
@@ -304,7 +309,7 @@ def report_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str] | None =
 # --- Markdown -------------------------------------------------------------------------------------
 
 
-def _md_entry(entry: Union[str, tuple[str, str]]) -> str:
+def _md_entry(entry: str | tuple[str, str]) -> str:
     if isinstance(entry, tuple):
         return f"**{md_escape(entry[0])}** {md_escape(entry[1])}"
     return md_escape(entry)
@@ -345,8 +350,10 @@ _FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
     ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+    (
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    ),
     ("/Library/Fonts/Arial Unicode.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"),
     ("/System/Library/Fonts/Supplemental/Arial Unicode.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"),
     ("/System/Library/Fonts/Supplemental/Arial.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"),
@@ -356,10 +363,30 @@ _FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
 
 # What core-font (Latin-1) output uses for common typography that Latin-1 lacks.
 _ASCII_FALLBACK = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...", "\u2022": "-", "\u00b7": "-",
-    "\u2192": "->", "\u2190": "<-", "\u2713": "v", "\u2714": "v", "\u2717": "x", "\u2264": "<=",
-    "\u2265": ">=", "\u20ac": "EUR", "\u2122": "(TM)", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00b7": "-",
+    "\u2192": "->",
+    "\u2190": "<-",
+    "\u2713": "v",
+    "\u2714": "v",
+    "\u2717": "x",
+    "\u2264": "<=",
+    "\u2265": ">=",
+    "\u20ac": "EUR",
+    "\u2122": "(TM)",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
 }
 
 
@@ -412,9 +439,9 @@ def _new_pdf(font: tuple[Path, Path] | None) -> tuple[Any, str, _Fitter]:
             pdf.add_font("report", "", str(font[0]))
             pdf.add_font("report", "B", str(font[1]))
             pdf.set_font("report", size=10)
-            cmap = pdf.current_font.cmap
+            cmap = getattr(pdf.current_font, "cmap", None) or {}
             return pdf, "report", _Fitter(lambda cp: cp in cmap)
-        except Exception as exc:  # a broken or unsupported font file must not cost the report
+        except Exception as exc:  # noqa: BLE001 - a broken or unsupported font must not cost the report
             log.warning("cannot use font %s (%s); using a Latin-1 core font", font[0], exc)
             pdf = FPDF(format="A4")
             pdf.set_auto_page_break(auto=True, margin=15)
@@ -515,4 +542,4 @@ def _headings_style(family: str) -> Any:
     return FontFace(family=family, emphasis="BOLD", fill_color=(230, 230, 230))
 
 
-__all__ = ["verdict_markdown", "verdict_pdf", "report_blocks", "find_unicode_font"]
+__all__ = ["find_unicode_font", "report_blocks", "verdict_markdown", "verdict_pdf"]

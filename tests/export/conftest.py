@@ -17,11 +17,21 @@ UTTERANCES = (
     Utterance("prospect", 1695.0, 1698.2, "Honestly, I need to think about it."),
     Utterance("rep", 1698.8, 1703.0, "What specific things would you want to think through?"),
     Utterance("prospect", 1703.5, 1711.0, "Mostly whether my VP will back the change."),
-    Utterance("rep", 1712.4, 1721.25, "Let me make sure I captured everything: onboarding takes your team three weeks, and you want it under one."),
+    Utterance(
+        "rep",
+        1712.4,
+        1721.25,
+        "Let me make sure I captured everything: onboarding takes your team three weeks, and you want it under one.",
+    ),
     Utterance("prospect", 1721.9, 1724.0, "Yes, that's right."),
     Utterance("rep", 1725.1, 1729.5, "Does it make sense to keep this conversation going?"),
     Utterance("prospect", 1730.0, 1731.2, "It does."),
-    Utterance("rep", 1732.0, 1738.75, "A good next step would be a demo with your VP of engineering. I have Tuesday at 2 or Thursday at 10."),
+    Utterance(
+        "rep",
+        1732.0,
+        1738.75,
+        "A good next step would be a demo with your VP of engineering. I have Tuesday at 2 or Thursday at 10.",
+    ),
     Utterance("prospect", 1739.3, 1742.0, "Tuesday at 2 works. Send the invite."),
     Utterance("rep", 1742.5, 1745.2, "Sending it now. Café con leche on me — “promise”."),
 )
@@ -56,7 +66,9 @@ VERDICT: dict[str, Any] = {
     },
     "commitment_level": 4,
     "weak_next_steps": [dict(_ev(0), **{"try": "Let's schedule a demo for Tuesday at 2pm"})],
-    "objections": [{"utterance": 1, "type": "think_about_it", "try": "What specific things would you want to think through?"}],
+    "objections": [
+        {"utterance": 1, "type": "think_about_it", "try": "What specific things would you want to think through?"}
+    ],
     "coaching": [
         {
             "t": 1739.0,

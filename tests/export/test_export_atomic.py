@@ -19,13 +19,16 @@ def _mount_tmpfs(target: Path, size: str) -> bool:
     if os.name != "posix" or os.geteuid() != 0 or shutil.which("mount") is None:
         return False
     result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(target)], capture_output=True, timeout=10
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(target)],
+        check=False,
+        capture_output=True,
+        timeout=10,
     )
     return result.returncode == 0
 
 
 def _umount(target: Path) -> None:
-    subprocess.run(["umount", str(target)], capture_output=True, timeout=10)
+    subprocess.run(["umount", str(target)], check=False, capture_output=True, timeout=10)
 
 
 @pytest.fixture
@@ -53,7 +56,9 @@ def read_only_dir(tmp_path: Path) -> Iterator[Path]:
         if not _mount_tmpfs(folder, "1m"):
             pytest.skip("running as root and cannot mount a read-only tmpfs")
         (folder / "verdict.json").write_text('{"good": true}')
-        if subprocess.run(["mount", "-o", "remount,ro", str(folder)], capture_output=True, timeout=10).returncode:
+        if subprocess.run(
+            ["mount", "-o", "remount,ro", str(folder)], check=False, capture_output=True, timeout=10
+        ).returncode:
             _umount(folder)
             pytest.skip("cannot remount the tmpfs read-only")
         try:
@@ -73,7 +78,7 @@ def test_writes_text_as_utf8_and_bytes_verbatim(tmp_path: Path) -> None:
     text_path = write_atomic(tmp_path / "a.txt", "Café — “ok”\n")
     bytes_path = write_atomic(tmp_path / "b.bin", b"\x00\xff%PDF")
     assert text_path == tmp_path / "a.txt"
-    assert text_path.read_bytes() == "Café — “ok”\n".encode("utf-8")
+    assert text_path.read_bytes() == "Café — “ok”\n".encode()
     assert bytes_path.read_bytes() == b"\x00\xff%PDF"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.bin"]
 

@@ -38,7 +38,9 @@ def test_writes_every_export(tmp_path: Path, utterances: tuple[Utterance, ...], 
     assert _no_temp_files(out)
 
     assert (out / "transcript.txt").read_text(encoding="utf-8") == to_txt(utterances)
-    assert (out / "transcript.md").read_text(encoding="utf-8") == to_markdown(utterances, started_at="2026-11-21T14:00:00")
+    assert (out / "transcript.md").read_text(encoding="utf-8") == to_markdown(
+        utterances, started_at="2026-11-21T14:00:00"
+    )
     assert (out / "transcript.srt").read_text(encoding="utf-8") == to_srt(utterances)
     assert (out / "transcript.vtt").read_text(encoding="utf-8") == to_vtt(utterances)
     transcript = load_transcript(out / "transcript.json")
@@ -62,7 +64,9 @@ def test_pdf_in_the_bundle_parses(tmp_path: Path, utterances: tuple[Utterance, .
     assert verdict["reason"] in " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-def test_no_invite_without_a_resolved_time(tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]) -> None:
+def test_no_invite_without_a_resolved_time(
+    tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]
+) -> None:
     verdict["next_step"]["when"] = None
     written = write_exports(tmp_path, utterances, verdict)
     assert "next_step.ics" not in [p.name for p in written]
@@ -70,12 +74,16 @@ def test_no_invite_without_a_resolved_time(tmp_path: Path, utterances: tuple[Utt
     assert len(written) == len(EXPORT_NAMES) - 1
 
 
-def test_utterances_default_to_the_verdicts_own(tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]) -> None:
+def test_utterances_default_to_the_verdicts_own(
+    tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]
+) -> None:
     write_exports(tmp_path, None, verdict)
     assert (tmp_path / "transcript.txt").read_text(encoding="utf-8") == to_txt(utterances)
 
 
-def test_unwritable_out_fails_before_writing_anything(tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]) -> None:
+def test_unwritable_out_fails_before_writing_anything(
+    tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]
+) -> None:
     blocker = tmp_path / "out"
     blocker.write_text("a file, not a folder")
     with pytest.raises(OutputError, match="not a folder"):
@@ -86,7 +94,9 @@ def test_unwritable_out_fails_before_writing_anything(tmp_path: Path, utterances
     assert blocker.read_text() == "a file, not a folder"
 
 
-def test_rewriting_replaces_old_exports_completely(tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]) -> None:
+def test_rewriting_replaces_old_exports_completely(
+    tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]
+) -> None:
     write_exports(tmp_path, utterances, verdict)
     verdict["reason"] = "Changed after review."
     write_exports(tmp_path, utterances[:3], verdict)
@@ -101,19 +111,23 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     mnt.mkdir()
     if os.name != "posix" or os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("needs root and mount for a tiny tmpfs")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True, timeout=10)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], check=False, capture_output=True, timeout=10
+    )
     if done.returncode:
         pytest.skip("cannot mount a tmpfs here")
     try:
         yield mnt
     finally:
-        subprocess.run(["umount", str(mnt)], capture_output=True, timeout=10)
+        subprocess.run(["umount", str(mnt)], check=False, capture_output=True, timeout=10)
 
 
 def test_disk_full_midway_keeps_what_was_written(tiny_disk: Path, verdict: dict[str, Any]) -> None:
     # ~24 KB per transcript file: the first two fit on a 64 KiB disk, the third cannot.
     words = "we walked through the rollout plan and the security review in detail " * 3
-    long_call = [Utterance("rep" if i % 2 else "prospect", i * 10.0, i * 10.0 + 9.0, f"{i}: {words}") for i in range(110)]
+    long_call = [
+        Utterance("rep" if i % 2 else "prospect", i * 10.0, i * 10.0 + 9.0, f"{i}: {words}") for i in range(110)
+    ]
     assert 20_000 < len(to_txt(long_call)) < 28_000
     with pytest.raises(OutputError) as caught:
         write_exports(tiny_disk, long_call, verdict)
@@ -124,7 +138,12 @@ def test_disk_full_midway_keeps_what_was_written(tiny_disk: Path, verdict: dict[
     failed_name = Path(failed.group(1)).name
     index = EXPORT_NAMES.index(failed_name)
     assert index >= 1  # at least one file was written before the disk filled up
-    renderers = {"transcript.txt": to_txt, "transcript.md": to_markdown, "transcript.srt": to_srt, "transcript.vtt": to_vtt}
+    renderers = {
+        "transcript.txt": to_txt,
+        "transcript.md": to_markdown,
+        "transcript.srt": to_srt,
+        "transcript.vtt": to_vtt,
+    }
     for name in EXPORT_NAMES[:index]:
         assert (tiny_disk / name).read_text(encoding="utf-8") == renderers[name](long_call), name
     for name in EXPORT_NAMES[index:]:
@@ -132,7 +151,9 @@ def test_disk_full_midway_keeps_what_was_written(tiny_disk: Path, verdict: dict[
     assert _no_temp_files(tiny_disk)
 
 
-def test_verdict_json_is_exactly_the_object(tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]) -> None:
+def test_verdict_json_is_exactly_the_object(
+    tmp_path: Path, utterances: tuple[Utterance, ...], verdict: dict[str, Any]
+) -> None:
     verdict["reason"] = "Prospect said “ja” — über gut."
     write_exports(tmp_path, utterances, verdict)
     assert (tmp_path / "verdict.json").read_text(encoding="utf-8") == bundle.verdict_json(verdict)

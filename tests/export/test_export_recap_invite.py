@@ -29,12 +29,16 @@ def test_recap_follows_the_method(verdict: dict[str, Any]) -> None:
     assert "Before then:\n- I'll send you a calendar invite for Tuesday, November 24, 2026 at 2:00 PM today." in text
     assert text.rstrip().endswith("Best,\nMarcus")
     # order: thanks, heard, agreed, before then
-    assert text.index("Thank you") < text.index("what I heard") < text.index("What we agreed") < text.index("Before then")
+    assert (
+        text.index("Thank you") < text.index("what I heard") < text.index("What we agreed") < text.index("Before then")
+    )
 
 
 def test_recap_after_an_accepted_invite_says_it_is_on_the_calendar(verdict: dict[str, Any]) -> None:
     verdict["commitment_level"] = 5
-    assert "You should already have the calendar invite for Tuesday, November 24, 2026 at 2:00 PM." in recap_text(verdict)
+    assert "You should already have the calendar invite for Tuesday, November 24, 2026 at 2:00 PM." in recap_text(
+        verdict
+    )
 
 
 def test_recap_with_a_trigger_instead_of_a_time(verdict: dict[str, Any]) -> None:
@@ -73,7 +77,10 @@ def test_eml_is_an_unsent_rfc5322_draft_carrying_the_next_step(verdict: dict[str
     assert message["X-Unsent"] == "1"
     assert message["To"].addresses[0].addr_spec == "dana@example.com"
     assert message["To"].addresses[0].display_name == "Dana Ríos"
-    assert message["Subject"] == "Recap and next step: Demo with your VP of engineering, Tuesday, November 24, 2026 at 2:00 PM"
+    assert (
+        message["Subject"]
+        == "Recap and next step: Demo with your VP of engineering, Tuesday, November 24, 2026 at 2:00 PM"
+    )
     assert message["Date"] is not None and message["Message-ID"]
     assert message.get_content_type() == "text/plain"
     body = message.get_content()

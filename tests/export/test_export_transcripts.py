@@ -73,7 +73,11 @@ def _seconds(stamp: str) -> float:
 def test_srt_numbering_and_millisecond_timing(utterances: tuple[Utterance, ...]) -> None:
     cues = _srt_cues(to_srt(utterances))
     assert [c[0] for c in cues] == list(range(1, len(utterances) + 1))
-    assert cues[0][1:] == ("00:28:10,000", "00:28:14,500", "Rep: I'll send you some info after this and we can go from there.")
+    assert cues[0][1:] == (
+        "00:28:10,000",
+        "00:28:14,500",
+        "Rep: I'll send you some info after this and we can go from there.",
+    )
     assert cues[4][1:3] == ("00:28:32,400", "00:28:41,250")
     for (_, start, end, _), u in zip(cues, utterances):
         assert re.fullmatch(r"\d\d:\d\d:\d\d,\d\d\d", start) and re.fullmatch(r"\d\d:\d\d:\d\d,\d\d\d", end)

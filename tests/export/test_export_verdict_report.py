@@ -54,7 +54,9 @@ def test_markdown_next_step_commitment_and_coaching_lines(verdict: dict[str, Any
     assert "- **Agreed by:** Rep, Prospect" in md
     assert "**4 - verbal agreement to a specific date/time**" in md
     assert "- 4 verbal agreement to a specific date/time   (this call)" in md
-    assert '- [28:10] "I\'ll send you some info after this and we can go from there." - Try: "Let\'s schedule a demo' in md
+    assert (
+        '- [28:10] "I\'ll send you some info after this and we can go from there." - Try: "Let\'s schedule a demo' in md
+    )
     # objection text comes from the referenced utterance when the entry has none
     assert '- [28:15] I need to think about it: "Honestly, I need to think about it." - Try: "What specific' in md
     control = (
@@ -143,7 +145,12 @@ def test_pdf_core_font_fallback_transliterates_instead_of_failing(verdict: dict[
 def test_pdf_of_a_long_call_spans_pages(verdict: dict[str, Any]) -> None:
     long_verdict = copy.deepcopy(verdict)
     long_verdict["coaching"] = [
-        {"t": 60.0 * i, "category": "Clarity", "message": f"Moment number {i} with some words.", "try": "Ask one question."}
+        {
+            "t": 60.0 * i,
+            "category": "Clarity",
+            "message": f"Moment number {i} with some words.",
+            "try": "Ask one question.",
+        }
         for i in range(120)
     ]
     data = verdict_pdf(long_verdict)
