@@ -126,10 +126,14 @@ def _print_history(result: dict[str, Any], recovered: list[int]) -> None:
         console.print("No calls recorded yet. [dim]copilot analyze FILE, copilot live or the app record them.[/]")
         return
     table = Table(title="Calls, newest first", title_justify="left")
-    for name, justify in (("ID", "right"), ("Date", "left"), ("Vertical", "left"), ("Status", "left"),
-                          ("Next step secured", "center"), ("Level", "right"), ("Lines", "right"),
-                          ("Source", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Vertical", overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Secured", justify="center", no_wrap=True)
+    table.add_column("Level", justify="right", no_wrap=True)
+    table.add_column("Lines", justify="right", no_wrap=True)
+    table.add_column("Source", overflow="ellipsis", no_wrap=True, max_width=28)
     for c in calls:
         status = c["status"] if c["status"] == "complete" else f"[yellow]{c['status']}[/]"
         table.add_row(str(c["id"]), _when(c["started_at"]), c["vertical"], status, _mark(c["next_steps_secured"]),

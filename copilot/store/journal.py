@@ -123,6 +123,8 @@ class CallJournal:
     def finish(self, verdict: dict[str, Any] | None, status: str = "complete") -> int:
         """Move the call into the history and delete the journal; return the call's id (idempotent).
 
+        The utterances saved are the journaled ones, or the verdict's ``utterances`` when it holds more
+        (an append failed on a full disk and the call went on in memory).
         If the history cannot be written, the verdict is kept in the journal so the next start records
         the call as it ended, and OutputError is raised.
         """
@@ -138,8 +140,12 @@ class CallJournal:
             except OutputError as exc:
                 log.warning("%s; saving the call straight to the history", exc)
             h = self._header
+            utterances: list[Any] = list(self._utterances)
+            said = verdict.get("utterances") if isinstance(verdict, dict) else None
+            if isinstance(said, list) and len(said) > len(utterances):
+                utterances = said  # the journal stopped (disk full) but the call went on in memory
             try:
-                call_id = self._store.save_call(self._utterances, verdict, started_at=h["started_at"],
+                call_id = self._store.save_call(utterances, verdict, started_at=h["started_at"],
                                                 source=h["source"], vertical=h["vertical"], status=status,
                                                 audio_path=h["audio_path"], journal_id=self.journal_id)
             except BaseException:

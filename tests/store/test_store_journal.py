@@ -253,6 +253,27 @@ def test_full_disk_is_an_output_error_and_keeps_what_was_written(home: Path, tin
     assert [u["text"] for u in call["utterances"]] == [u.text for u in written]
 
 
+def test_full_disk_then_finish_saves_the_whole_call_from_memory(home: Path, tiny_disk) -> None:
+    Store.open(home).close()
+    tiny_disk(home / "journal")
+    journal = start(home)
+    said = [Utterance("rep", float(i), i + 0.5, f"{i} " + "y" * 4000) for i in range(40)]
+    failed_at = None
+    for i, u in enumerate(said):
+        try:
+            journal.append(u)
+        except OutputError:
+            failed_at = i
+            break
+    assert failed_at is not None
+    verdict = make_verdict(True) | {"utterances": [u.to_dict() for u in said]}  # the call went on in memory
+    call_id = journal.finish(verdict, "complete")
+    assert journal_files(home) == []
+    with Store.open(home) as store:
+        call = store.get_call(call_id)
+    assert call["utterance_count"] == 40 and call["status"] == "complete"
+
+
 def test_full_disk_for_the_history_is_an_output_error(tmp_path: Path, tiny_disk) -> None:
     home = tiny_disk(tmp_path / "home", size="256k")
     store = Store.open(home)
