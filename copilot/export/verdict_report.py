@@ -438,9 +438,12 @@ def _new_pdf(font: tuple[Path, Path] | None) -> tuple[Any, str, _Fitter]:
         try:
             pdf.add_font("report", "", str(font[0]))
             pdf.add_font("report", "B", str(font[1]))
+            pdf.set_font("report", "B", size=10)
+            bold_cmap = getattr(pdf.current_font, "cmap", None) or {}
             pdf.set_font("report", size=10)
             cmap = getattr(pdf.current_font, "cmap", None) or {}
-            return pdf, "report", _Fitter(lambda cp: cp in cmap)
+            # a character must be drawable in both weights (a bold face may cover less than the regular one)
+            return pdf, "report", _Fitter(lambda cp: cp in cmap and cp in bold_cmap)
         except Exception as exc:  # noqa: BLE001 - a broken or unsupported font must not cost the report
             log.warning("cannot use font %s (%s); using a Latin-1 core font", font[0], exc)
             pdf = FPDF(format="A4")

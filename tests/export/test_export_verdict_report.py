@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,3 +157,11 @@ def test_pdf_of_a_long_call_spans_pages(verdict: dict[str, Any]) -> None:
     data = verdict_pdf(long_verdict)
     assert len(pypdf.PdfReader(io.BytesIO(data)).pages) > 2
     assert "Moment number 119 with some words." in _pdf_text(data)
+
+
+def test_pdf_survives_a_broken_font_file(tmp_path: Path, verdict: dict[str, Any]) -> None:
+    bogus = tmp_path / "bogus.ttf"
+    bogus.write_bytes(b"not a font at all")
+    data = verdict_pdf(verdict, font=bogus)
+    assert data.startswith(b"%PDF-")
+    assert verdict["reason"] in " ".join(_pdf_text(data).split())
