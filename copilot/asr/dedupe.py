@@ -1,0 +1,176 @@
+"""The rep on loudspeakers: the other party's voice leaks into the microphone and must not become the rep's.
+
+Two layers, both measured on ../shared/calls_speakers (benchmarks/live_latency.py):
+
+1. ``EchoGate`` — per 30 ms microphone frame, before the endpointer: the frame is the other party's
+   echo when the system channel is active, the microphone's level envelope over the last 0.3 s follows
+   the system channel's (correlation of dB envelopes in 10 ms slots, best delay 0–200 ms), and the
+   microphone is not louder than the system audio. The rep talking over the other party breaks the
+   correlation, so double talk still reaches the transcriber; a leaked line never opens a rep turn.
+2. ``DuplicateFilter`` — per final line, a backstop: a rep line whose words mostly repeat an other-party
+   line said at the same time is dropped.
+
+Full acoustic echo cancellation would also clean double talk; it needs a native library (speexdsp /
+WebRTC APM) that has no maintained wheel here, and the gate alone already removes the duplicates.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+from collections import deque
+
+import numpy as np
+
+from copilot.session.utterance import PROSPECT, REP, Utterance
+
+SAMPLE_RATE = 16_000
+SLOT = 0.01
+SLOT_SAMPLES = 160
+
+
+class EnergyTrack:
+    """Level in dBFS per 10 ms slot of call time, for the last ``capacity`` slots."""
+
+    def __init__(self, capacity: int = 6000) -> None:
+        self._db = np.full(capacity, -100.0)
+        self._ids = np.full(capacity, -1, dtype=np.int64)
+        self._cap = capacity
+        self._rest = np.zeros(0, dtype=np.float32)
+        self._rest_t = 0.0
+        self.covered_until = float("-inf")
+
+    def add(self, t: float, samples: np.ndarray) -> None:
+        if self._rest.size and abs(t - (self._rest_t + self._rest.size / SAMPLE_RATE)) < 0.002:
+            samples = np.concatenate([self._rest, samples])
+            t = self._rest_t
+        n = samples.shape[0] // SLOT_SAMPLES
+        if n:
+            chunks = samples[: n * SLOT_SAMPLES].reshape(n, SLOT_SAMPLES).astype(np.float64)
+            db = 10.0 * np.log10(np.mean(chunks * chunks, axis=1) + 1e-10)
+            first = int(round(t / SLOT))
+            ids = np.arange(first, first + n)
+            self._db[ids % self._cap] = np.maximum(db, -100.0)
+            self._ids[ids % self._cap] = ids
+            self.covered_until = max(self.covered_until, (first + n) * SLOT)
+        self._rest = np.array(samples[n * SLOT_SAMPLES:], dtype=np.float32)
+        self._rest_t = t + n * SLOT
+
+    def get(self, first: int, last: int) -> np.ndarray:
+        """dB for slots ``first`` ≤ id < ``last``; −100 where nothing is known."""
+        ids = np.arange(first, last)
+        out = self._db[ids % self._cap].copy()
+        out[self._ids[ids % self._cap] != ids] = -100.0
+        return out
+
+
+class EchoGate:
+    """Is this microphone frame the other party leaking from the loudspeakers? (see the module doc)
+
+    ``reference`` is fed by the system-audio channel; the gate is called for every microphone frame, in
+    time order, once the reference covers that time (the pipeline waits a little for it).
+    """
+
+    def __init__(self, window: float = 0.3, max_delay: float = 0.2, min_corr: float = 0.6,
+                 level_margin_db: float = 0.0, active_db: float = -50.0) -> None:
+        self.window = int(round(window / SLOT))
+        self.max_delay = int(round(max_delay / SLOT))
+        self.min_corr = min_corr
+        self.level_margin_db = level_margin_db
+        self.active_db = active_db
+        self._ref = EnergyTrack()
+        self._mic = EnergyTrack()
+        self._lock = threading.Lock()
+        self.frames = 0
+        self.echo_frames = 0
+
+    def reference(self, t: float, samples: np.ndarray) -> None:
+        with self._lock:
+            self._ref.add(t, samples)
+
+    @property
+    def covered_until(self) -> float:
+        with self._lock:
+            return self._ref.covered_until
+
+    def __call__(self, t: float, samples: np.ndarray) -> bool:
+        with self._lock:
+            self._mic.add(t, samples)
+            end = int(round(t / SLOT)) + samples.shape[0] // SLOT_SAMPLES
+            self.frames += 1
+            mic = self._mic.get(end - self.window, end)
+            ref_all = self._ref.get(end - self.window - self.max_delay, end)
+        mic_now = mic[-3:]
+        if mic_now.max() < self.active_db or ref_all[-3 - self.max_delay:].max() < self.active_db:
+            return False
+        best_r, best_d = -1.0, 0
+        n = self.window
+        total = ref_all.shape[0]
+        for d in range(self.max_delay + 1):
+            ref = ref_all[total - n - d: total - d]
+            r = _corr(mic, ref)
+            if r > best_r:
+                best_r, best_d = r, d
+        if best_r < self.min_corr:
+            return False
+        ref_now = ref_all[total - 3 - best_d: total - best_d]
+        louder = _power_db(mic_now) - _power_db(ref_now)
+        echo = louder <= self.level_margin_db
+        if echo:
+            self.echo_frames += 1
+        return echo
+
+
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    a = a - a.mean()
+    b = b - b.mean()
+    den = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
+    return float(np.dot(a, b) / den) if den > 1e-9 else 0.0
+
+
+def _power_db(db: np.ndarray) -> float:
+    return float(10.0 * np.log10(np.mean(10.0 ** (db / 10.0)) + 1e-10))
+
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+class DuplicateFilter:
+    """Drops a rep line that repeats an other-party line said at the same time (thread-safe)."""
+
+    def __init__(self, slack: float = 1.0, threshold: float = 0.6, keep: int = 50) -> None:
+        self.slack = slack
+        self.threshold = threshold
+        self._recent: deque[Utterance] = deque(maxlen=keep)
+        self._lock = threading.Lock()
+        self.dropped = 0
+
+    def remember(self, utterance: Utterance) -> None:
+        if utterance.speaker == PROSPECT:
+            with self._lock:
+                self._recent.append(utterance)
+
+    def is_duplicate(self, utterance: Utterance) -> bool:
+        if utterance.speaker != REP:
+            return False
+        mine = words(utterance.text)
+        if not mine:
+            return False
+        with self._lock:
+            theirs = [u for u in self._recent
+                      if u.start - self.slack < utterance.end and utterance.start < u.end + self.slack]
+        if not theirs:
+            return False
+        other = [w for u in theirs for w in words(u.text)]
+        matcher = difflib.SequenceMatcher(None, mine, other, autojunk=False)
+        matched = sum(block.size for block in matcher.get_matching_blocks())
+        if matched / len(mine) >= self.threshold:
+            with self._lock:
+                self.dropped += 1
+            return True
+        return False
