@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +58,24 @@ def count_analyze(utts: Any, started_at: Any, vertical: str) -> dict[str, Any]:
 def python_child(script: str, *args: str) -> list[str]:
     """argv for running one of this folder's child scripts with this interpreter."""
     return [sys.executable, str(HERE / script), *args]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    """Mount a 64 KiB tmpfs (root only); yields a function mounting it on a given folder."""
+    mounted: list[Path] = []
+
+    def mount(where: Path, size: str = "64k") -> Path:
+        where.mkdir(parents=True, exist_ok=True)
+        if os.name != "posix" or not shutil.which("mount"):
+            pytest.skip("needs mount")
+        result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", f"copilot-{uuid.uuid4().hex[:6]}",
+                                 str(where)], capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+        mounted.append(where)
+        return where
+
+    yield mount
+    for where in reversed(mounted):
+        subprocess.run(["umount", "-l", str(where)], check=False)

@@ -108,7 +108,7 @@ def test_a_killed_call_shows_up_as_interrupted(home: Path) -> None:
     assert child.stdout is not None and child.stdout.readline() == "started\n"
     shown = [child.stdout.readline() for _ in range(12)]
     os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=10)
+    child.communicate(timeout=10)  # reaps it and closes the pipes
     assert all(line.startswith("ack ") for line in shown)
 
     env = dict(os.environ, COPILOT_HOME=str(home))
