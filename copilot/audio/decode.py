@@ -65,8 +65,19 @@ def load_audio(path: str | Path) -> DecodedAudio:
     if rate != SAMPLE_RATE:
         kept = soxr.resample(kept, rate, SAMPLE_RATE, quality="HQ")
     kept = np.clip(kept.astype(np.float32, copy=False), -1.0, 1.0)
+    if kept.shape[1] == 2 and same_signal(kept[:, 0], kept[:, 1]):
+        kept = kept[:, :1]  # "stereo" that is one signal twice is a mono recording, not two speakers
     channels = tuple(np.ascontiguousarray(kept[:, i]) for i in range(kept.shape[1]))
     return DecodedAudio(channels, kept.shape[0] / SAMPLE_RATE, mtime, rate, source_channels)
+
+
+def same_signal(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when two channels carry the same sound (the difference is 30 dB below the signal)."""
+    power = float(np.mean(a.astype(np.float64) ** 2) + np.mean(b.astype(np.float64) ** 2)) / 2
+    if power == 0.0:
+        return True
+    diff = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return diff < power * 1e-3
 
 
 def _read(path: Path) -> tuple[np.ndarray, int]:

@@ -96,3 +96,10 @@ def test_truncated_flac(tmp_path: Path) -> None:
     bad.write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError, match="corrupt or truncated"):
         load_audio(bad)
+
+
+def test_identical_channels_are_one_mono_stream(tmp_path: Path) -> None:
+    mono = _tone(1.0, 16000, 1)
+    sf.write(tmp_path / "dup.wav", np.concatenate([mono, mono], axis=1), 16000)
+    audio = load_audio(tmp_path / "dup.wav")
+    assert not audio.stereo and audio.source_channels == 2
