@@ -71,7 +71,7 @@ def coach_analyze() -> AnalyzeFn:
 
     def analyze_recovered(utterances: Any, started_at: Any, vertical: str) -> dict[str, Any] | None:
         try:
-            from copilot.coach import analyze
+            from copilot.coach import analyze  # type: ignore[attr-defined,unused-ignore]
         except ImportError as exc:
             log.warning("no coach to judge the recovered call (%s); it is kept without a verdict", exc)
             return None

@@ -36,7 +36,8 @@ from filelock import FileLock, Timeout
 
 from copilot.errors import OutputError
 from copilot.session.utterance import SPEAKERS, Utterance
-from copilot.store.paths import FILE_MODE, data_dir as resolve_data_dir, ensure_private_dir
+from copilot.store.paths import FILE_MODE, ensure_private_dir
+from copilot.store.paths import data_dir as resolve_data_dir
 from copilot.store.store import Store, normalize_started_at
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class CallJournal:
               vertical: str | None = "sales", audio_path: str | Path | None = None) -> CallJournal:
         """Open the journal of a new call (and the history it will go to), durably, before the call begins."""
         owns_store = not isinstance(store_or_dir, Store)
-        store = Store.open(store_or_dir) if owns_store else store_or_dir  # type: ignore[arg-type]
+        store = store_or_dir if isinstance(store_or_dir, Store) else Store.open(store_or_dir)
         try:
             folder = ensure_private_dir(store.root / JOURNAL_DIR)
             journal_id = uuid.uuid4().hex
@@ -309,8 +310,8 @@ def recover_interrupted(data_dir: Store | str | Path | None, analyze_fn: Analyze
 
 def _save(store: Store, contents: JournalContents, analyze_fn: AnalyzeFn | None) -> int:
     if contents.finish is not None:  # the call ended; only saving it failed
-        status = contents.finish.get("status") if contents.finish.get("status") in ("complete", "interrupted") \
-            else "complete"
+        recorded = contents.finish.get("status")
+        status = recorded if isinstance(recorded, str) and recorded in ("complete", "interrupted") else "complete"
         verdict = contents.finish.get("verdict")
     else:
         status, verdict = "interrupted", None

@@ -63,7 +63,7 @@ class Store:
         with self._lock:
             self._conn.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Store:  # noqa: PYI034 - Store is not meant to be subclassed
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -103,7 +103,7 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO calls (started_at, source, vertical, status, next_steps_secured, commitment_level,"
                 " reason, verdict_json, audio_path, journal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", call)
-            call_id = int(cur.lastrowid)
+            call_id = int(cur.lastrowid or 0)
             conn.executemany('INSERT INTO utterances (call_id, idx, speaker, start, "end", text) '
                              "VALUES (?, ?, ?, ?, ?, ?)", [(call_id, *row) for row in rows])
             if verdict is not None:
