@@ -292,17 +292,19 @@ class MainWindow(QMainWindow):
         elif self.model.phase == "idle":
             self.start_call()
 
-    def start_call(self) -> None:
+    def start_call(self) -> bool:
+        """Start a call; False (and a message in the window) when the environment refuses."""
         if self._start_call is None:
             self.show_problem("no way to start a call in this window")
-            return
+            return False
         self.problem.setVisible(False)
         try:
             self._handle = self._start_call(self.bridge.publish, self.settings)
         except CopilotError as exc:  # no device, no model: say so and stay ready
             self.show_problem(str(exc))
-            return
+            return False
         self.model.start_clock()
+        return True
 
     def stop_call(self) -> None:
         handle, self._handle = self._handle, None

@@ -1,0 +1,124 @@
+"""Starting a call from the window: the live devices, or a recording replayed as if live.
+
+Both go through the one live pipeline (``copilot.asr.live.LivePipeline``): sources → endpointers →
+transcriber → ``CallSession`` (journal first, then the coach), with every event handed to the
+window's ``EventBridge``. Nothing here imports Qt; the window only sees ``StartCall`` and
+``CallHandle.stop``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from copilot.audio.frames import CallClock, MonotonicClock
+from copilot.audio.source import AudioSource
+from copilot.errors import CopilotError, DeviceError
+from copilot.session.call import CallSession, call_date_now
+from copilot.session.events import EventSink, Problem, Started
+from copilot.ui.settings import AppSettings
+
+log = logging.getLogger(__name__)
+
+_transcribers: dict[str, object] = {}
+_transcribers_lock = threading.Lock()
+
+
+def load_transcriber(model: str | None) -> object:
+    """The speech model, loaded once per process and kept for the next call (ModelError when missing)."""
+    from copilot.asr.transcriber import Transcriber
+
+    key = model or ""
+    with _transcribers_lock:
+        if key not in _transcribers:
+            _transcribers[key] = Transcriber.load(model or None)
+        return _transcribers[key]
+
+
+class RunningCall:
+    """A call in progress. When its sources end (or ``stop`` is called) the session is finished
+    once, which publishes the verdict (``Finished``)."""
+
+    def __init__(self, pipeline: object, session: CallSession) -> None:
+        self.pipeline = pipeline
+        self.session = session
+        self._watcher = threading.Thread(target=self._watch, name="call-end", daemon=True)
+
+    def begin(self) -> RunningCall:
+        self.pipeline.start()  # type: ignore[attr-defined]
+        self._watcher.start()
+        return self
+
+    def _watch(self) -> None:
+        self.pipeline.wait()  # type: ignore[attr-defined]
+        self.session.finish()
+
+    def stop(self) -> None:
+        """End the call: close the sources, transcribe what is left, publish the verdict; blocks until then."""
+        self.pipeline.stop()  # type: ignore[attr-defined]
+        self._watcher.join()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._watcher.join(timeout)
+        return not self._watcher.is_alive()
+
+
+StartCall = Callable[[EventSink, AppSettings], RunningCall]
+
+
+def begin_call(sources: Sequence[AudioSource], clock: CallClock, sink: EventSink, settings: AppSettings,
+               store_dir: str | Path | None, source: str) -> RunningCall:
+    """Load the model, open the journal, wire the session and the pipeline, and start listening."""
+    from copilot.asr.live import LivePipeline
+    from copilot.coach import Coach
+
+    transcriber = load_transcriber(settings.model)
+    started = call_date_now()
+    journal = None
+    try:
+        from copilot.store.journal import CallJournal
+
+        journal = CallJournal.start(store_dir, started_at=started, source=source, vertical=settings.vertical)
+    except CopilotError as exc:  # a full disk must not stop the call: it goes on, unsaved
+        sink(Problem(f"{exc}; this call will not be saved in the history — export it before closing"))
+    session = CallSession(Coach(started, settings.vertical), on_event=sink, journal=journal)
+    pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink)
+    sink(Started(started.isoformat(), source))
+    try:
+        return RunningCall(pipeline, session).begin()
+    except DeviceError:
+        if journal is not None:
+            journal.discard()
+        raise
+
+
+def live_call_starter(store_dir: str | Path | None) -> StartCall:
+    """Start a call on the microphone and system audio chosen in the settings."""
+
+    def start(sink: EventSink, settings: AppSettings) -> RunningCall:
+        from copilot.audio.capture import open_live_sources
+
+        sources, problems = open_live_sources(settings.mic, settings.system_source)
+        if not sources:
+            raise DeviceError("no microphone or system audio to listen to: " + "; ".join(problems or ["none found"]))
+        for problem in problems:
+            sink(Problem(problem))
+        return begin_call(sources, MonotonicClock(), sink, settings, store_dir, source="live")
+
+    return start
+
+
+def replay_call_starter(path: str | Path, speed: float, store_dir: str | Path | None,
+                        source: str | None = None) -> StartCall:
+    """Start a call that replays a stereo recording (ch0 rep, ch1 prospect) at ``speed`` × real time."""
+
+    def start(sink: EventSink, settings: AppSettings) -> RunningCall:
+        from copilot.audio.replay import FileReplay
+
+        replay = FileReplay(path, speed)
+        return begin_call(replay.sources, replay.clock, sink, settings, store_dir,
+                          source=source or str(Path(path).resolve()))
+
+    return start

@@ -1,0 +1,76 @@
+"""``copilot demo`` in the window: the bundled call, replayed through the live pipeline.
+
+The planned length is set to 7 minutes so that closing mode switches on at 2:00, just before the
+rep starts the close, and the whole method is seen in three and a half minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+from copilot.errors import InputError
+from copilot.ui.app import build_app
+from copilot.ui.calls import replay_call_starter
+
+log = logging.getLogger(__name__)
+
+DEMO_PLANNED_MINUTES = 7
+
+
+def demo_recording() -> Path:
+    """``assets/demo/demo_call.flac`` beside the package (source tree) or inside a PyInstaller bundle."""
+    roots = [Path(__file__).resolve().parents[2]]
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        roots.insert(0, Path(bundle))
+    for root in roots:
+        path = root / "assets" / "demo" / "demo_call.flac"
+        if path.is_file():
+            return path
+    raise InputError("the demo recording assets/demo/demo_call.flac is missing from this installation")
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    recording = demo_recording()
+    store_dir = getattr(args, "data_dir", None)
+    app = build_app(store_dir, title="Call Copilot — demo", speed=args.speed,
+                    start_call=replay_call_starter(recording, args.speed, store_dir, source="demo"))
+    settings = replace(app.settings, planned_minutes=DEMO_PLANNED_MINUTES, vertical="sales",
+                       model=args.model or app.settings.model)
+    app.settings = app.window.settings = settings
+    app.model.set_planned_length(DEMO_PLANNED_MINUTES * 60.0)
+    exit_code = {"rc": 0}
+
+    def at_end(phase: str) -> None:
+        if phase != "finished":
+            return
+        if args.out:
+            written = app.window.summary.export_all(Path(args.out))
+            if written:
+                print(f"{len(written)} exports written to {args.out}", flush=True)
+            else:
+                exit_code["rc"] = 1
+                sys.stderr.write(f"copilot: the exports could not be written to {args.out}: "
+                                 f"{app.window.problem.text().lstrip('⚠ ')}\n")
+        if args.exit_at_end:
+            QTimer.singleShot(0, lambda: app.qapp.exit(exit_code["rc"]))
+
+    app.model.phase_changed.connect(at_end)
+    app.window.show()
+    if getattr(args, "compact", False):
+        app.window.toggle_compact()
+
+    def start() -> None:
+        if not app.window.start_call() and args.exit_at_end:
+            sys.stderr.write(f"copilot: {app.window.problem.text().lstrip('⚠ ')}\n")
+            app.qapp.exit(1)
+
+    QTimer.singleShot(0, start)
+    rc = int(app.qapp.exec())
+    return rc or exit_code["rc"]

@@ -1,0 +1,37 @@
+"""UI tests run off-screen (no display needed) and fail on Qt warnings; helpers to build close states."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+class FakeClock:
+    """A monotonic clock moved by hand: closing mode is tested without sleeping."""
+
+    def __init__(self, t: float = 1000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch) -> None:
+    """Never touch the real user's history, settings or logs."""
+    monkeypatch.setenv("COPILOT_HOME", str(tmp_path / "home"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: end-to-end tests (run in CI)")

@@ -1,0 +1,187 @@
+"""The window: closing mode at T−5 min, problems shown without stopping, compact mode, the crash hook."""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot.coach.state import CloseState, Criterion, Evidence, NextStep, Stage
+from copilot.errors import DeviceError, ModelError
+from copilot.session.events import Finished, Problem, Started, StateChanged, Transcribed
+from copilot.session.utterance import Utterance
+from copilot.ui import crash
+from copilot.ui.bridge import EventBridge
+from copilot.ui.model import CallModel
+from copilot.ui.settings import AppSettings
+from copilot.ui.window import MainWindow
+
+
+class Handle:
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def make_window(qtbot, clock, start_call=None, minutes: int = 30) -> MainWindow:
+    model = CallModel(clock=clock, repaint_ms=0)
+    window = MainWindow(model, EventBridge(), AppSettings(planned_minutes=minutes),
+                        start_call=start_call or (lambda sink, settings: Handle()))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_closing_mode_switches_on_five_minutes_before_the_planned_end(qtbot, clock):
+    window = make_window(qtbot, clock, minutes=30)
+    assert window.start_call()
+    model = window.model
+    assert model.phase == "live" and not model.closing_mode
+
+    clock.advance(25 * 60 - 1)  # T−5:01
+    model.tick()
+    model.flush()
+    assert not model.closing_mode
+    assert not window.timer.banner.isVisible()
+    assert window.timer.clock.text() == "24:59 / 30:00"
+
+    with qtbot.waitSignal(model.closing_mode_changed) as blocker:
+        clock.advance(1)  # T−5:00
+        model.tick()
+    assert blocker.args == [True]
+    model.flush()
+    assert window.timer.banner.isVisible()
+    assert "CLOSING TIME" in window.timer.banner.text() and "05:00 left" in window.timer.banner.text()
+    assert "Closing time" in window.statusBar().currentMessage()
+
+    clock.advance(6 * 60)  # past the planned end: still closing, and says how far over
+    model.tick()
+    model.flush()
+    assert "01:00 over time" in window.timer.banner.text()
+
+
+def test_closing_mode_follows_a_changed_planned_length_and_ends_with_the_call(qtbot, clock):
+    window = make_window(qtbot, clock, minutes=30)
+    window.start_call()
+    clock.advance(10 * 60)
+    window.model.tick()
+    assert not window.model.closing_mode
+    window.model.set_planned_length(15 * 60)  # the settings changed mid-call
+    assert window.model.closing_mode
+    window.bridge.publish(Finished({"next_steps_secured": False, "reason": "x", "commitment_level": 1}))
+    qtbot.waitUntil(lambda: window.model.phase == "finished")
+    assert not window.model.closing_mode
+
+
+def test_replay_speed_runs_the_call_clock_faster(qtbot, clock):
+    model = CallModel(clock=clock, speed=4.0, planned_length_s=7 * 60)
+    model.start_clock()
+    clock.advance(30)  # 30 s of wall time at 4× is 2:00 of call time: T−5:00 of a 7-minute call
+    model.tick()
+    assert model.elapsed() == pytest.approx(120.0)
+    assert model.closing_mode
+
+
+def _state() -> CloseState:
+    ev = Evidence(3, 95.0, "So let me make sure I captured everything.", "rep")
+    return CloseState(criteria={"specific_action": Criterion(True, (Evidence(5, 120.0, "a live demo with Marcus", "rep"),)),
+                                "specific_time_or_trigger": Criterion(False), "acknowledged": Criterion(False)},
+                      stages={"summarize": Stage(True, (ev,)), "confirm": Stage(False), "propose": Stage(False),
+                              "lock": Stage(False)},
+                      next_step=NextStep("live demo with Marcus", None, None, ("rep",)), next_steps_secured=False,
+                      commitment_level=3, prompt="Try: “Does 2pm Tuesday work on your end?”")
+
+
+def test_state_renders_checklist_with_evidence_and_the_prompt(qtbot, clock):
+    window = make_window(qtbot, clock)
+    window.bridge.publish(Started("2026-11-19T10:00:00", "test"))
+    window.bridge.publish(StateChanged(_state(), 120.0))
+    qtbot.waitUntil(lambda: window.model.state is not None)
+    window.model.flush()
+    live = window.live
+    assert live.stages.items["summarize"].met and not live.stages.items["confirm"].met
+    assert "01:35" in live.stages.items["summarize"].toolTip()
+    assert "captured everything" in live.stages.items["summarize"].toolTip()
+    assert live.criteria.items["specific_action"].met
+    assert "live demo with Marcus" in live.criteria.items["specific_action"].detail.text()
+    assert not live.criteria.items["acknowledged"].met
+    assert live.ladder.level == 3 and live.ladder.rungs[3].property("current")
+    assert live.prompt.text() == "Try: “Does 2pm Tuesday work on your end?”"
+    assert "not agreed yet" in live.next_step.text()
+
+
+def test_transcript_shows_speakers_and_replaces_grey_partials(qtbot, clock):
+    window = make_window(qtbot, clock)
+    bridge, model = window.bridge, window.model
+    bridge.publish(Started("2026-11-19T10:00:00", "test"))
+    bridge.publish(Transcribed(Utterance("prospect", 10.0, 11.0, "Tuesday at", final=False), 11.2))
+    qtbot.waitUntil(lambda: "prospect" in model.partials)
+    model.flush()
+    view = window.live.transcript
+    assert "Prospect:" in view.toPlainText() and "Tuesday at …" in view.toPlainText()
+    bridge.publish(Transcribed(Utterance("prospect", 10.0, 12.0, "Tuesday at 2pm works."), 12.5))
+    bridge.publish(Transcribed(Utterance("prospect", 10.0, 11.5, "Tuesday at 2", final=False), 12.6))  # stale
+    qtbot.waitUntil(lambda: len(model.finals) == 1)
+    model.flush()
+    text = view.toPlainText()
+    assert "[00:10] Prospect: Tuesday at 2pm works." in text
+    assert "…" not in text  # the partial is gone, the stale one never shown
+
+
+def test_no_device_is_a_message_and_the_window_stays_ready(qtbot, clock):
+    def refuse(sink, settings):
+        raise DeviceError("no audio input (microphone) found")
+
+    window = make_window(qtbot, clock, start_call=refuse)
+    assert not window.start_call()
+    assert window.problem.isVisible() and "no audio input" in window.problem.text()
+    assert window.model.phase == "idle" and window.start_button.isEnabled()
+
+
+def test_problem_events_during_the_call_are_shown_and_the_call_goes_on(qtbot, clock):
+    window = make_window(qtbot, clock)
+    window.start_call()
+    window.bridge.publish(Problem("the disk is full; the call goes on in memory"))
+    qtbot.waitUntil(window.problem.isVisible)
+    assert "disk is full" in window.problem.text()
+    assert window.model.phase == "live"
+
+
+def test_compact_mode_is_small_and_on_top(qtbot, clock):
+    from PySide6.QtCore import Qt
+
+    window = make_window(qtbot, clock)
+    window.bridge.publish(StateChanged(_state(), 1.0))
+    qtbot.waitUntil(lambda: window.model.state is not None)
+    window.toggle_compact()
+    window.model.flush()
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert window.width() <= 480
+    assert window.compact_page.stages.items["summarize"].met
+    assert window.compact_page.level.text() == "Commitment 3/5"
+    window.toggle_compact()
+    assert not window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert window.width() >= 1000
+
+
+def test_a_bug_shows_a_crash_dialog_and_is_logged(qtbot, tmp_path, caplog):
+    shown: list[str] = []
+    reporter = crash.CrashReporter(shown.append, tmp_path / "copilot.log")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        reporter.excepthook(type(exc), exc, exc.__traceback__)
+    qtbot.waitUntil(lambda: bool(reporter.dialogs))
+    box = reporter.dialogs[-1]
+    assert "This is a bug" in box.text() and "RuntimeError: boom" in box.text()
+    assert "RuntimeError: boom" in box.detailedText()
+    assert any("unexpected error" in r.message for r in caplog.records)
+    box.close()
+
+    try:
+        raise ModelError("the speech model tiny.en is missing")
+    except ModelError as exc:
+        reporter.excepthook(type(exc), exc, exc.__traceback__)
+    qtbot.waitUntil(lambda: bool(shown))
+    assert shown == ["the speech model tiny.en is missing"]
+    assert len(reporter.dialogs) == 1  # a known error is a message, not a crash dialog
