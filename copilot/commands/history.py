@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from copilot.errors import UsageError
+from copilot.errors import InputError, UsageError
 from copilot.store import Store, data_dir, pattern, recover_interrupted
 from copilot.store.journal import AnalyzeFn
 
@@ -31,6 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     action.add_argument("--delete", type=int, metavar="ID", help="delete one call")
     action.add_argument("--clear", action="store_true", help="delete every call (needs --yes)")
     action.add_argument("--csv", metavar="FILE", help="export the history, one call a row, to a CSV file")
+    p.add_argument("--out", metavar="DIR", help="with --show: write the call's exports (transcript, verdict, recap, invite) to DIR")
     p.add_argument("--yes", action="store_true", help="confirm --clear")
     p.set_defaults(run=run)
 
@@ -38,6 +39,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 def run(args: argparse.Namespace) -> int:
     if args.clear and not args.yes:
         raise UsageError("--clear deletes every call in the history; add --yes to confirm")
+    if args.out is not None and args.show is None:
+        raise UsageError("--out goes with --show ID: it writes the exports of that call")
     with Store.open(data_dir(getattr(args, "data_dir", None))) as store:
         recovered = recover_interrupted(store, coach_analyze())
         if args.clear:
@@ -52,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
                  f"Wrote {count} call{'s' if count != 1 else ''} to {args.csv}.")
         elif args.show is not None:
             call = store.get_call(args.show)
+            if args.out is not None:
+                _export(call, Path(args.out))
             if args.json:
                 _print_json(call)
             else:
@@ -78,6 +83,15 @@ def coach_analyze() -> AnalyzeFn:
         return analyze(list(utterances), started_at, vertical=vertical)
 
     return analyze_recovered  # type: ignore[return-value]
+
+
+def _export(call: dict[str, Any], out: Path) -> None:
+    from copilot.export.bundle import write_exports
+
+    if call["verdict"] is None:
+        raise InputError(f"call {call['id']} has no verdict to export")
+    written = write_exports(out, None, call["verdict"], started_at=call["started_at"], vertical=call["vertical"])
+    sys.stderr.write(f"copilot: wrote {len(written)} exports of call {call['id']} to {out}\n")
 
 
 def _positive(text: str) -> int:

@@ -75,6 +75,14 @@ def test_show_delete_clear_csv(capsys, home: Path, five: list[int], tmp_path: Pa
     code, out, _ = history(capsys, home, "--show", str(five[0]))
     assert code == 0 and "line 0" in out and "Next step secured" in out
 
+    exports = tmp_path / "exports"
+    code, _, err = history(capsys, home, "--show", str(five[0]), "--out", str(exports))
+    assert code == 0 and "exports" in err
+    assert {"transcript.txt", "verdict.json"} <= {p.name for p in exports.iterdir()}
+    assert json.loads((exports / "verdict.json").read_text())["reason"] == call["verdict"]["reason"]
+    code, _, err = history(capsys, home, "--out", str(exports))
+    assert code == 2 and "--show" in err
+
     code, _, _ = history(capsys, home, "--delete", str(five[0]))
     assert code == 0
     code, _, err = history(capsys, home, "--delete", str(five[0]))
