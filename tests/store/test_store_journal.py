@@ -129,6 +129,22 @@ def test_torn_last_line_is_skipped(home: Path) -> None:
     assert call["status"] == "interrupted"
 
 
+def test_a_cut_at_any_byte_keeps_exactly_the_complete_lines(home: Path, tmp_path: Path) -> None:
+    """Wherever the death cuts the file, recovery reads every whole line before the cut and nothing else."""
+    journal = start(home)
+    said = [Utterance("rep", i, i + 1, f"{i} ünïcode — {'z' * (i % 7)}") for i in range(5)]
+    for u in said:
+        journal.append(u)
+    journal._close()
+    data = journal.path.read_bytes()
+    cut_file = tmp_path / "cut.jsonl"
+    for cut in range(len(data) + 1):
+        cut_file.write_bytes(data[:cut])
+        whole_lines = data[:cut].count(b"\n")
+        got = read_journal(cut_file).utterances
+        assert got == said[: max(0, whole_lines - 1)], cut  # the first line is the header
+
+
 def test_garbage_in_the_middle_and_a_lost_header_are_survived(home: Path) -> None:
     journal = start(home)
     journal.append(utterances(1)[0])
