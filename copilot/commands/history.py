@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 _print_call(call)
         else:
-            calls = store.list_calls(args.last)
+            calls = store.list_calls(args.last, with_verdict=args.json)
             result = {"calls": calls, "pattern": pattern(calls)}
             if args.json:
                 _print_json(result | {"recovered": recovered})

@@ -33,6 +33,8 @@ _CALL_COLUMNS = ("id, started_at, source, vertical, status, next_steps_secured, 
                  "audio_path, created_at, updated_at, "
                  "(SELECT count(*) FROM utterances AS u WHERE u.call_id = calls.id) AS utterance_count")
 
+_N_CALL_COLUMNS = 12  # the columns _CALL_COLUMNS selects, in _call_dict's order
+
 CSV_FIELDS = ("id", "started_at", "source", "vertical", "status", "next_steps_secured", "commitment_level",
               "utterance_count", *CRITERIA, *STAGES, "next_step_action", "next_step_when", "reason")
 
@@ -149,18 +151,25 @@ class Store:
 
     # ---- reading -------------------------------------------------------------------------------
 
-    def list_calls(self, last: int | None = None) -> list[dict[str, Any]]:
-        """The calls, newest first (by the call's date), each with its criteria/stages as met flags."""
+    def list_calls(self, last: int | None = None, *, with_verdict: bool = False) -> list[dict[str, Any]]:
+        """The calls, newest first (by the call's date), each with its criteria/stages as met flags;
+        ``with_verdict`` adds each call's ``verdict`` (without the utterances, None if not analyzed)."""
         if last is not None and last < 1:
             raise ValueError("last must be at least 1")
 
         def query(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-            sql = f"SELECT {_CALL_COLUMNS} FROM calls ORDER BY started_at DESC, id DESC"
+            verdicts = ", verdict_json" if with_verdict else ""
+            sql = f"SELECT {_CALL_COLUMNS}{verdicts} FROM calls ORDER BY started_at DESC, id DESC"
             params: tuple[Any, ...] = ()
             if last is not None:
                 sql += " LIMIT ?"
                 params = (int(last),)
-            calls = [_call_dict(row) for row in conn.execute(sql, params)]
+            calls = []
+            for row in conn.execute(sql, params):
+                call = _call_dict(row[:_N_CALL_COLUMNS])
+                if with_verdict:
+                    call["verdict"] = json.loads(row[_N_CALL_COLUMNS]) if row[_N_CALL_COLUMNS] else None
+                calls.append(call)
             by_id = {c["id"]: c for c in calls}
             if by_id:
                 marks = ",".join("?" * len(by_id))
@@ -184,7 +193,7 @@ class Store:
                                (int(call_id),)).fetchone()
             if row is None:
                 raise InputError(f"no call with id {call_id} in the history")
-            call = _call_dict(row[:-1])
+            call = _call_dict(row[:_N_CALL_COLUMNS])
             call["utterances"] = [
                 {"speaker": s, "start": start, "end": end, "text": text}
                 for s, start, end, text in conn.execute(

@@ -50,6 +50,8 @@ def test_list_is_newest_first_and_last_n(store: Store) -> None:
     for key in ("id", "started_at", "source", "vertical", "status", "next_steps_secured", "commitment_level",
                 "utterance_count", "reason", "criteria", "stages"):
         assert key in row
+    assert "verdict" not in row
+    assert store.list_calls(with_verdict=True)[0]["verdict"]["reason"] == "because"
     with pytest.raises(ValueError):
         store.list_calls(last=0)
 

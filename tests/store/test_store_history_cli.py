@@ -45,6 +45,8 @@ def test_json_lists_calls_newest_first_with_the_pattern(capsys, home: Path, five
             assert key in call
     assert [c["next_steps_secured"] for c in data["calls"]] == [False, False, True, False, False]
     assert data["calls"][0]["utterance_count"] == 7 and data["calls"][0]["status"] == "complete"
+    assert data["calls"][0]["verdict"]["criteria"]["acknowledged"]["met"] is False  # each with its verdict
+    assert "utterances" not in data["calls"][0]["verdict"]
     p = data["pattern"]
     assert p["share_without_commitment"] == 0.8 and p["criterion_missed_most"]["name"] == "acknowledged"
     assert set(p["per_vertical"]) == {"sales", "recruiting"}
