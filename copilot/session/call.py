@@ -78,7 +78,8 @@ class CallSession:
         with self._lock:
             if self._finished is None:
                 self._finished = self._coach.verdict()
-                if self._journal is not None and not self._journal_failed:
+                if self._journal is not None:
+                    # Even after a failed append: the journal then saves the whole call from the verdict.
                     try:
                         self._journal.finish(self._finished, status)
                     except OutputError as exc:
