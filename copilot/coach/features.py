@@ -1,0 +1,232 @@
+"""What one utterance says, on its own: the acts the close tracker reasons about.
+
+Kept apart from the tracker so the per-utterance reading (phrases, times, question form) can be tested
+and cached by itself; the tracker only combines these facts across turns (who said it, after what).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from copilot.coach.playbook import Playbook
+from copilot.coach.text import Normalized, normalize
+from copilot.coach.timex import TimeMention, find_times, is_past_context
+
+_QUESTION_START = {"is", "are", "does", "do", "did", "would", "could", "can", "should", "will", "shall", "what",
+                   "when", "where", "which", "who", "whos", "how", "any", "want", "wanna", "have", "has", "isnt",
+                   "doesnt", "dont", "wouldnt", "whats", "hows", "whens", "may", "might", "got"}
+_ACTION_STOP = {"|", "where", "so", "which", "if", "because", "once", "as", "when", "or", "then", "but", "that",
+                "does", "would", "is", "are", "and", "to", "for", "by", "at", "on", "next", "this", "tomorrow",
+                "today", "tonight", "before", "after", "within", "in", "i", "ill", "we", "well", "you", "can", "could",
+                "should", "will", "it", "them", "those"}
+_ACTION_KEEP_AND = {"and"}  # "you and priya": kept when followed by a name-like word (not a verb)
+_PICKY = re.compile(r" (?:is|s) (?:better|easier|best|good|fine|great|perfect|open|free)| works| please| it is| "
+                    r"then| sounds good| for me")
+
+
+@dataclass(frozen=True)
+class Features:
+    """Everything the tracker needs from one utterance's text."""
+
+    norm: Normalized
+    times: tuple[TimeMention, ...]
+    step_times: tuple[TimeMention, ...]          # specific, future, said as part of a next step
+    vague_times: tuple[TimeMention, ...]
+    action: str | None                           # a specific action phrase, when one is put forward
+    vague_action: bool
+    info_action: bool
+    proposal: bool                               # phrased as a proposal or a commitment
+    commit: bool
+    trigger: str | None
+    accept: bool
+    hedge: bool
+    decline: bool
+    time_decline: bool
+    retract: bool
+    exit: bool
+    deflect: bool
+    ack_request: bool
+    question: bool
+    invite_now: bool
+    invite_later: bool
+    invite_accepted: bool
+    summarize: bool
+    confirm: bool
+    objection: str | None
+    weak: tuple[str, str] | None                 # (kind, try)
+    signals: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (kind, strength)
+    now_offer: bool = False                      # "right now, or at 4" (an alternative slot)
+    or_between_times: bool = False
+
+    @property
+    def padded(self) -> str:
+        return f" {self.norm.text} "
+
+
+def _is_question(norm: Normalized) -> bool:
+    if norm.question_mark:
+        return True
+    toks = norm.tokens
+    if not toks:
+        return False
+    # look at the start of each sentence; ASR text has none, so the start of the utterance
+    starts = [0] + [i + 1 for i, t in enumerate(toks) if t == "|" and i + 1 < len(toks)]
+    for s in starts:
+        first = toks[s]
+        if first in ("so", "and", "okay", "ok", "then", "but", "well", "great", "sure", "also", "now") and s + 1 < len(toks):
+            first = toks[s + 1]
+        if first in _QUESTION_START:
+            return True
+    tail = toks[-2:]
+    return tail in (("sound", "right"), ("right",)) or toks[-1:] == ("right",)
+
+
+def _action_text(norm: Normalized, m: re.Match[str], times: tuple[TimeMention, ...]) -> str:
+    """The action phrase around a match: the matched words and a few that follow ("... with you and priya")."""
+    padded = f" {norm.text} "
+    start_tok = padded[: m.start() + 1].count(" ") - 1
+    end_tok = padded[: m.end()].count(" ")
+    toks = norm.tokens
+    start_tok = max(0, min(start_tok, len(toks) - 1))
+    end_tok = max(start_tok + 1, min(end_tok, len(toks)))
+    time_starts = {t.start for t in times}
+    j = end_tok
+    extra = 0
+    while j < len(toks) and extra < 7 and j not in time_starts:
+        t = toks[j]
+        after_with = toks[j - 1] in ("with", "and", "from") if j > 0 else False
+        if after_with and t in ("you", "him", "her", "them", "us", "me", "your", "our", "their"):
+            j += 1
+            extra += 1
+            continue
+        if t in _ACTION_STOP and not (t in ("with",)):
+            if t == "and" and j + 1 < len(toks) and toks[j + 1] not in _ACTION_STOP and extra and toks[j - 1] in (
+                "you", "me", "us", "him", "her"
+            ):
+                j += 1
+                extra += 1
+                continue
+            break
+        j += 1
+        extra += 1
+    words = [w for w in toks[start_tok:j] if w != "|"]
+    while words and words[0] in ("re", "a", "an", "the", "to", "with", "on", "in"):
+        words = words[1:]
+    return " ".join(words).strip()
+
+
+def _step_times(pb: Playbook, norm: Normalized, times: tuple[TimeMention, ...], context: bool) -> tuple[TimeMention, ...]:
+    out = []
+    toks = norm.tokens
+    for m in times:
+        if not m.specific or is_past_context(toks, m):
+            continue
+        lo = max(0, m.start - 4)
+        before = " " + " ".join(toks[lo:m.start]) + " "
+        if "|" in before:
+            before = " " + before.rsplit("|", 1)[1].strip() + " "
+        fact = pb.has("fact_cues", before)
+        if fact and not context:
+            continue
+        if fact and m.start > 0 and toks[m.start - 1] in ("is", "are", "until", "since", "starts", "closes"):
+            # "month-end close is friday": a fact about the calendar, not a slot - unless offered as a step
+            if not pb.has("propose", f" {norm.text} ") and not pb.has("ack_request", f" {norm.text} "):
+                continue
+        out.append(m)
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _features_cached(text: str, pb: Playbook) -> Features:
+    norm = normalize(text)
+    padded = f" {norm.text} "
+    times = tuple(find_times(norm.tokens))
+    commit = pb.has("commit", padded)
+    proposal = pb.has("propose", padded)
+    accept = pb.has("accept", padded)
+    short = len(norm.tokens) <= 9
+    context = commit or proposal or accept
+    step_times = _step_times(pb, norm, times, context)
+    if not context and not short:
+        step_times = ()
+    vague_times = tuple(m for m in times if m.kind == "vague" or (m.kind in ("datetime", "deadline") and m.approximate))
+    am = pb.find("actions", padded)
+    action = _action_text(norm, am, times) if am else None
+    info = pb.has("info_actions", padded)
+    if action and info and not re.search(r"(report|analysis|plan|quote|review|proposal|order form|contract|portfolio)",
+                                         action):
+        # "send the one-pager with the pricing" is information, not a step
+        im = pb.find("info_actions", padded)
+        if im and am and im.start() <= am.start():
+            action = None
+    # a call or meeting pinned to a clock time is concrete even without a named purpose
+    if action is None and any(t.hour is not None for t in step_times) and re.search(
+        r" (?:call|meet|meeting|session|come by|come up|talk|remote|do it|do that|with [a-z]+) ", padded
+    ) and not pb.has("vague_actions", padded.replace(" call you ", " ")):
+        action = "call at the agreed time"
+    trig = pb.find("triggers", padded)
+    trigger = None
+    if trig is not None:
+        toks_after = padded[trig.start():].strip().split()
+        trigger = " ".join(toks_after[:12])
+    question = _is_question(norm)
+    obj = None
+    for otype in pb.objection_priority:
+        if pb.objections[otype].search(padded):
+            obj = otype
+            break
+    weak = None
+    for wk in pb.weak:
+        if wk.pattern.search(padded):
+            weak = (wk.name, wk.try_)
+            break
+    signals: list[tuple[str, str]] = []
+    for kind, pats in pb.signals.items():
+        if pats["weak"].search(padded):
+            signals.append((kind, "weak"))
+        elif pats["strong"].search(padded):
+            signals.append((kind, "strong"))
+    now_offer = any(t.kind == "now" for t in times) and any(t.specific for t in times) and " or " in padded
+    or_between = False
+    st = [t for t in times if t.specific or t.kind == "now"]
+    for a, b in zip(st, st[1:]):
+        if "or" in norm.tokens[a.end:b.start]:
+            or_between = True
+    return Features(
+        norm=norm,
+        times=times,
+        step_times=step_times,
+        vague_times=vague_times,
+        action=action or None,
+        vague_action=pb.has("vague_actions", padded),
+        info_action=info,
+        proposal=proposal,
+        commit=commit,
+        trigger=trigger,
+        accept=accept,
+        hedge=pb.has("hedge", padded),
+        decline=pb.has("decline", padded),
+        time_decline=pb.has("time_decline", padded),
+        retract=pb.has("retract", padded),
+        exit=pb.has("exit", padded),
+        deflect=pb.has("deflect", padded),
+        ack_request=pb.has("ack_request", padded),
+        question=question,
+        invite_now=pb.has("invite_now", padded),
+        invite_later=pb.has("invite_later", padded),
+        invite_accepted=pb.has("invite_accepted", padded),
+        summarize=pb.has("summarize", padded),
+        confirm=pb.has("confirm", padded),
+        objection=obj,
+        weak=weak,
+        signals=tuple(signals),
+        now_offer=now_offer,
+        or_between_times=or_between,
+    )
+
+
+def features(text: str, pb: Playbook) -> Features:
+    """The features of one utterance's text under a playbook (cached; pure)."""
+    return _features_cached(text if isinstance(text, str) else str(text), pb)

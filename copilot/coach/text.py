@@ -1,0 +1,229 @@
+"""Speech-recognition text to one canonical form, so every rule sees the same words.
+
+Clean transcripts ("Tuesday at 2 p.m.") and raw ASR output ("um tuesday at two pm") must look the
+same to the coach: lowercase, no apostrophes (so "we'll" and "well", "let's" and "lets" meet), number
+words as digits, "p.m." as "pm", fillers gone, and the homophones ASR writes for small numbers
+("at to", "by for") turned back into numbers where no other reading makes sense.
+
+Sentence punctuation, when present, is kept as a "|" token so phrases do not match across sentences;
+raw ASR text has none, and nothing downstream depends on it being there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_UNITS = {
+    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90}
+_ORD_UNITS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19,
+}
+_ORD_TENS = {"twentieth": 20, "thirtieth": 30}
+_FILLERS = {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "mm", "mhm"}
+# After these words a homophone of a small number can only be the number ("at to pm", "by for").
+_TIME_PREPS = {"at", "by", "around", "until", "till", "til", "from", "before", "after"}
+_HOMOPHONES = {"to": "2", "too": "2", "for": "4", "fore": "4", "ate": "8", "won": "1"}
+_CLOCKISH = {"pm", "am", "oclock", "30", "15", "45", "00", "thirty", "fifteen", "forty"}
+_ORD_SUFFIX = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
+_TOKEN = re.compile(r"\d{1,2}:\d{2}|[a-z0-9]+(?:['’][a-z]+)*|[.!?;]")
+_MERIDIEM = re.compile(r"\b(\d{1,2}(?::\d{2})?)\s*([ap])\s*\.?\s*m\b\.?")
+
+
+def _ordinal(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }".replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The canonical text, its tokens, and whether the speaker asked a question (when punctuation shows it)."""
+
+    text: str
+    tokens: tuple[str, ...]
+    question_mark: bool
+
+
+def _words_to_numbers(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        t = tokens[i]
+        if t in _TENS:
+            value = _TENS[t]
+            if i + 1 < n and tokens[i + 1] in _UNITS and 0 < _UNITS[tokens[i + 1]] < 10:
+                value += _UNITS[tokens[i + 1]]
+                i += 1
+            elif i + 1 < n and tokens[i + 1] in _ORD_UNITS and _ORD_UNITS[tokens[i + 1]] < 10:
+                out.append(_ordinal(value + _ORD_UNITS[tokens[i + 1]]))
+                i += 2
+                continue
+            out.append(str(value))
+        elif t in _UNITS and t != "oh":
+            out.append(str(_UNITS[t]))
+        elif t == "oh" and out and out[-1].isdigit() and i + 1 < n and tokens[i + 1] in _UNITS:
+            # "nine oh five" -> 9 05
+            out.append("0" + str(_UNITS[tokens[i + 1]]))
+            i += 1
+        elif t in _ORD_TENS:
+            out.append(_ordinal(_ORD_TENS[t]))
+        elif t in _ORD_UNITS and t != "second":
+            out.append(_ordinal(_ORD_UNITS[t]))
+        elif t == "second" and out and out[-1] in ("the", "on", "by") and i + 1 < n and tokens[i + 1] in (
+            "at", "or", "of", "|", "works", "is", "and"
+        ):
+            out.append("2nd")
+        else:
+            out.append(t)
+        i += 1
+    return out
+
+
+def _fix_homophones(tokens: list[str]) -> list[str]:
+    out = list(tokens)
+    for i, t in enumerate(out):
+        if t not in _HOMOPHONES:
+            continue
+        prev = out[i - 1] if i > 0 else ""
+        nxt = out[i + 1] if i + 1 < len(out) else ""
+        if prev in _TIME_PREPS and (nxt in _CLOCKISH or nxt in ("", "|", "or", "and", "works", "today", "tomorrow",
+                                                                 "tonight", "then", "on", "is", "would", "please")
+                                    or re.fullmatch(r"\d{2}", nxt)):
+            out[i] = _HOMOPHONES[t]
+        elif nxt in ("pm", "am", "oclock") and prev not in ("", "|"):
+            out[i] = _HOMOPHONES[t]
+    return out
+
+
+def _strip_fillers(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        t = tokens[i]
+        if t in _FILLERS:
+            i += 1
+            continue
+        if t == "you" and i + 1 < n and tokens[i + 1] == "know":
+            prev = out[-1] if out else ""
+            if prev not in ("do", "did", "if", "let", "would", "dont", "didnt", "to", "what", "as"):
+                i += 2
+                continue
+        if t == "i" and i + 1 < n and tokens[i + 1] == "mean" and (not out or out[-1] in ("|", "and", "but", "so")):
+            i += 2
+            continue
+        if t == "like":
+            prev = out[-1] if out else ""
+            if prev in ("", "|", "so", "and", "but", "its", "was", "yeah", "okay", "just", "um", "uh", "is", "its"):
+                i += 1
+                continue
+        out.append(t)
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> Normalized:
+    """The canonical form of one utterance's text (cached: the same text always gives the same answer)."""
+    if not isinstance(text, str):
+        text = str(text)
+    s = text.lower().replace("’", "'").replace("‘", "'").replace("—", " | ").replace("–", " - ")
+    s = s.replace("...", " | ").replace("…", " | ")
+    question = "?" in s
+    s = _MERIDIEM.sub(lambda m: f"{m.group(1)} {m.group(2)}m ", s)
+    s = re.sub(r"(\d)(am|pm)\b", r"\1 \2", s)
+    s = re.sub(r"\be\.?o\.?d\b\.?", "eod", s)
+    s = s.replace("o'clock", "oclock").replace("o clock", "oclock")
+    s = re.sub(r"(\d),(\d{3})", r"\1\2", s)
+    raw = _TOKEN.findall(s)
+    tokens: list[str] = []
+    for tok in raw:
+        if tok in ".!?;":
+            if tokens and tokens[-1] != "|":
+                tokens.append("|")
+            continue
+        tok = tok.replace("'", "").replace("’", "")
+        m = _ORD_SUFFIX.match(tok)
+        if m:
+            tok = _ordinal(int(m.group(1)))
+        tokens.append(tok)
+    tokens = _strip_fillers(tokens)
+    tokens = _words_to_numbers(tokens)
+    tokens = _fix_homophones(tokens)
+    # "2 30 pm" / "at 2 30" -> "2:30"
+    merged: list[str] = []
+    for i, t in enumerate(tokens):
+        if (
+            merged
+            and re.fullmatch(r"[0-5]\d", t)
+            and re.fullmatch(r"1[0-2]|[1-9]", merged[-1])
+            and (len(merged) == 1
+                 or merged[-2] in _TIME_PREPS | {"or", "|", "tomorrow", "today", "tonight", "the"}
+                 or (i + 1 < len(tokens) and tokens[i + 1] in ("pm", "am", "oclock", "today", "tomorrow", "tonight",
+                                                               "works", "or", "|", "is", "on", "then"))
+                 or i + 1 == len(tokens)
+                 or _weekdayish(merged[-2] if len(merged) >= 2 else ""))
+        ):
+            merged[-1] = f"{merged[-1]}:{t}"
+            continue
+        merged.append(t)
+    while merged and merged[-1] == "|":
+        merged.pop()
+    while merged and merged[0] == "|":
+        merged.pop(0)
+    return Normalized(" ".join(merged), tuple(merged), question)
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekdayish(tok: str) -> bool:
+    return tok.rstrip("s") in _WEEKDAYS or tok in _WEEKDAYS
+
+
+@lru_cache(maxsize=2048)
+def phrase_pattern(phrase: str) -> str:
+    """A playbook phrase as a regular-expression fragment over padded normalized text (" " + text + " ").
+
+    Plain words match themselves as whole tokens; ``...`` allows up to five words in between;
+    ``*`` allows one word; ``(a|b)`` gives alternatives; a trailing ``?`` makes a word optional.
+    A phrase that starts with ``re:`` is a raw regular expression (for the rare case that needs one).
+    """
+    if phrase.startswith("re:"):
+        return phrase[3:]
+    norm = " ".join(normalize(w).text if w not in ("...", "*") and not w.startswith("(") else w
+                    for w in phrase.strip().split())
+    parts: list[str] = []
+    for word in norm.split():
+        if word == "...":
+            parts.append(r"(?: [^ |]+){0,5}?")
+            continue
+        if word == "*":
+            parts.append(r"(?: [^ |]+)")
+            continue
+        optional = word.endswith("?") and len(word) > 1
+        if optional:
+            word = word[:-1]
+        if word.startswith("(") and word.endswith(")"):
+            alts = [_norm_word(w) for w in word[1:-1].split("|")]
+            frag = "(?:" + "|".join(re.escape(a) for a in alts if a) + ")"
+        else:
+            frag = re.escape(_norm_word(word))
+        parts.append(f"(?: {frag})?" if optional else f" {frag}")
+    return "".join(parts) + "(?= )"
+
+
+def _norm_word(word: str) -> str:
+    w = word.lower().replace("'", "").replace("’", "")
+    return w

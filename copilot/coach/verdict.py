@@ -1,0 +1,159 @@
+"""The close state and the verdict as JSON, and coaching moments as one line of text.
+
+One place that knows the wire shapes of DESIGN.md (``copilot analyze --json``, ``live --events``), so the
+CLI, the exporters and the UI all show the same words.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from copilot.coach.state import CloseState, CoachingMoment, Criterion, Evidence, NextStep
+
+if TYPE_CHECKING:
+    from copilot.coach.coach import Coach
+
+SPEAKERS_NOTE = "Speakers could not be told apart, so acknowledgement rests on turn-taking alone."
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.strftime("%Y-%m-%dT%H:%M:%S") if when is not None else None
+
+
+def _evidence(items: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+    return [e.to_dict() for e in items]
+
+
+def _criterion(c: Criterion, with_kind: bool = False) -> dict[str, Any]:
+    d: dict[str, Any] = {"met": c.met}
+    if with_kind:
+        d["kind"] = c.kind
+    d["evidence"] = _evidence(c.evidence)
+    return d
+
+
+def next_step_dict(ns: NextStep | None) -> dict[str, Any] | None:
+    if ns is None:
+        return None
+    return {"action": ns.action, "when": _iso(ns.when), "trigger": ns.trigger, "agreed_by": list(ns.agreed_by),
+            "evidence": _evidence(ns.evidence)}
+
+
+def coaching_dict(m: CoachingMoment) -> dict[str, Any]:
+    return {"t": round(m.t, 3), "category": m.category, "message": m.message, "try": m.try_, "kind": m.kind}
+
+
+def state_to_dict(state: CloseState) -> dict[str, Any]:
+    """The JSON form of a close state: the ``{"type": "state", ...}`` event body and what the UI renders."""
+    return {
+        "next_steps_secured": state.next_steps_secured,
+        "criteria": {
+            "specific_action": _criterion(state.criteria["specific_action"]),
+            "specific_time_or_trigger": _criterion(state.criteria["specific_time_or_trigger"], with_kind=True),
+            "acknowledged": _criterion(state.criteria["acknowledged"]),
+        },
+        "stages": {name: {"met": s.met, "evidence": _evidence(s.evidence)} for name, s in state.stages.items()},
+        "next_step": next_step_dict(state.next_step),
+        "commitment_level": state.commitment_level,
+        "weak_next_steps": [{"utterance": w.utterance, "t": round(w.t, 3), "text": w.text, "try": w.try_}
+                            for w in state.weak_next_steps],
+        "objections": [{"utterance": o.utterance, "t": round(o.t, 3), "type": o.type, "text": o.text, "try": o.try_}
+                       for o in state.objections],
+        "signals": [{"utterance": s.utterance, "t": round(s.t, 3), "kind": s.kind, "strength": s.strength,
+                     "text": s.text} for s in state.signals],
+        "coaching": [coaching_dict(m) for m in state.coaching],
+        "metrics": {"talk_ratio": dict(state.metrics.talk_ratio),
+                    "longest_monologue": dict(state.metrics.longest_monologue),
+                    "questions": dict(state.metrics.questions)},
+        "prompt": state.prompt,
+        "utterance_count": state.utterance_count,
+    }
+
+
+def _clock(t: float) -> str:
+    t = max(0.0, float(t))
+    minutes, seconds = divmod(int(round(t)), 60)
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def format_coaching(moment: CoachingMoment) -> str:
+    """``[28:45] Improvement - Control: <message> Try: "<try>"`` (no Try part when there is nothing to try)."""
+    line = f"[{_clock(moment.t)}] {moment.kind} - {moment.category}: {moment.message}"
+    if moment.try_:
+        line += f' Try: "{moment.try_}"'
+    return line
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def reason(coach: "Coach", state: CloseState) -> str:
+    """One sentence that says why: what was agreed, or what is missing."""
+    party = coach.playbook.other_party
+    focal = coach._tracker.focal()
+    ns = state.next_step
+    crit = state.criteria
+    note = "" if coach.speakers_separated else "; speakers could not be told apart, so acknowledgement rests on turn-taking alone"
+    if state.next_steps_secured and ns is not None and focal is not None:
+        from copilot.coach.tracker import spoken_time
+
+        if focal.trigger is not None:
+            timing = f"triggered when {focal.trigger.rstrip(' ,.')}"
+        else:
+            timing = f"for {spoken_time(focal) or 'the agreed time'}"
+        invite = " and accepted the invite during the call" if focal.invite_accepted else ""
+        return f"Next step secured: {ns.action} {timing}, and the {party} agreed{invite}{note}."
+    missing: list[str] = []
+    if not crit["specific_action"].met:
+        missing.append("no specific action was agreed (only a vague follow-up)" if focal is not None
+                       else "no next step was put forward")
+    if not crit["specific_time_or_trigger"].met:
+        vague = focal.vague_time if focal is not None else None
+        missing.append(f"no specific date/time or trigger was set ('{vague}' is not specific)" if vague
+                       else "no specific date/time or trigger was set")
+    if not crit["acknowledged"].met:
+        status = focal.status if focal is not None else "pending"
+        missing.append({
+            "retracted": f"the {party} took back their agreement",
+            "declined": f"the {party} turned it down",
+            "hedged": f"the {party} only hedged instead of saying yes",
+        }.get(status, f"the {party} never said yes to it"))
+    lead = "No next step secured"
+    if focal is not None and focal.kind == "specific" and focal.action:
+        lead = f"No next step secured: {focal.action} was put forward, but"
+        return f"{lead} {_join(missing)}{note}."
+    return f"{lead}: {_join(missing)}{note}."
+
+
+def build_verdict(coach: "Coach") -> dict[str, Any]:
+    """The verdict object of DESIGN.md, plus ``metrics``, ``signals``, ``notes`` and ``prompt``."""
+    state = coach.state
+    d = state_to_dict(state)
+    notes: list[str] = []
+    if not coach.speakers_separated:
+        notes.append(SPEAKERS_NOTE)
+    for k in coach._tracker.retractions:
+        notes.append(f"Utterance {k} took back an earlier agreement.")
+    verdict: dict[str, Any] = {
+        "next_steps_secured": state.next_steps_secured,
+        "reason": reason(coach, state),
+        "criteria": d["criteria"],
+        "stages": d["stages"],
+        "next_step": d["next_step"],
+        "commitment_level": state.commitment_level,
+        "weak_next_steps": d["weak_next_steps"],
+        "objections": [{"utterance": o["utterance"], "type": o["type"], "try": o["try"]} for o in d["objections"]],
+        "coaching": d["coaching"],
+        "utterances": [{"speaker": u.speaker, "start": round(u.start, 3), "end": round(u.end, 3), "text": u.text}
+                       for u in coach._utts],
+        "metrics": d["metrics"],
+        "signals": d["signals"],
+        "notes": notes,
+        "vertical": coach.vertical,
+        "prompt": state.prompt,
+    }
+    return verdict
