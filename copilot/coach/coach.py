@@ -285,6 +285,8 @@ class Coach:
                 return 4
             return 3
         steps = self._tracker.steps
+        if focal is not None and focal.kind == "specific" and focal.status == "accepted":
+            return 2  # agreed to the action, but the timing stayed vague
         if any(o.type == "send_info" for o in self._objections):
             return 1
         agreed = [s for s in steps if s.status == "accepted"]

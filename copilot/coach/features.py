@@ -14,9 +14,16 @@ from copilot.coach.playbook import Playbook
 from copilot.coach.text import Normalized, normalize
 from copilot.coach.timex import TimeMention, find_times, is_past_context
 
-_QUESTION_START = {"is", "are", "does", "do", "did", "would", "could", "can", "should", "will", "shall", "what",
-                   "when", "where", "which", "who", "whos", "how", "any", "want", "wanna", "have", "has", "isnt",
-                   "doesnt", "dont", "wouldnt", "whats", "hows", "whens", "may", "might", "got"}
+_QUESTION_START = {"is", "are", "does", "do", "did", "would", "could", "can", "should", "shall", "what",
+                   "when", "where", "which", "who", "whos", "how", "isnt", "doesnt", "wouldnt", "whats", "hows",
+                   "whens", "wanna"}
+# ambiguous starters: questions only when a pronoun follows ("will that work" vs "will do")
+_QUESTION_MAYBE = {"will", "want", "have", "has", "got", "may", "might", "any", "dont", "shall"}
+_PRONOUNS = {"you", "that", "it", "this", "they", "we", "he", "she", "i", "me", "there", "anyone", "anything", "either",
+             "of", "ya", "your"}
+_SEND_VERB = re.compile(r" (?:send|sending|sent|email|emailing|forward|share|sharing|pull|pulling|put together|"
+                        r"get (?:\S+ ){0,4}(?:over|to you|to me|across)|text|shoot|pass|drop|mail|set you up|"
+                        r"keep you posted|post)(?= )")
 _ACTION_STOP = {"|", "where", "so", "which", "if", "because", "once", "as", "when", "or", "then", "but", "that",
                 "does", "would", "is", "are", "and", "to", "for", "by", "at", "on", "next", "this", "tomorrow",
                 "today", "tonight", "before", "after", "within", "in", "i", "ill", "we", "well", "you", "can", "could",
@@ -39,9 +46,11 @@ class Features:
     info_action: bool
     proposal: bool                               # phrased as a proposal or a commitment
     commit: bool
+    pledge: bool
     trigger: str | None
     accept: bool
     hedge: bool
+    defer: bool                                  # "I'll let you know": no answer yet
     decline: bool
     time_decline: bool
     retract: bool
@@ -78,6 +87,9 @@ def _is_question(norm: Normalized) -> bool:
         if first in ("so", "and", "okay", "ok", "then", "but", "well", "great", "sure", "also", "now") and s + 1 < len(toks):
             first = toks[s + 1]
         if first in _QUESTION_START:
+            return True
+        k = s + (1 if toks[s] != first else 0)
+        if first in _QUESTION_MAYBE and k + 1 < len(toks) and toks[k + 1] in _PRONOUNS:
             return True
     tail = toks[-2:]
     return tail in (("sound", "right"), ("right",)) or toks[-1:] == ("right",)
@@ -146,6 +158,7 @@ def _features_cached(text: str, pb: Playbook) -> Features:
     commit = pb.has("commit", padded)
     proposal = pb.has("propose", padded)
     accept = pb.has("accept", padded)
+    pledge = pb.has("pledge", padded)
     short = len(norm.tokens) <= 9
     context = commit or proposal or accept
     step_times = _step_times(pb, norm, times, context)
@@ -154,7 +167,7 @@ def _features_cached(text: str, pb: Playbook) -> Features:
     vague_times = tuple(m for m in times if m.kind == "vague" or (m.kind in ("datetime", "deadline") and m.approximate))
     am = pb.find("actions", padded)
     action = _action_text(norm, am, times) if am else None
-    info = pb.has("info_actions", padded)
+    info = pb.has("info_actions", padded) and _SEND_VERB.search(padded) is not None
     if action and info and not re.search(r"(report|analysis|plan|quote|review|proposal|order form|contract|portfolio)",
                                          action):
         # "send the one-pager with the pricing" is information, not a step
@@ -204,9 +217,11 @@ def _features_cached(text: str, pb: Playbook) -> Features:
         info_action=info,
         proposal=proposal,
         commit=commit,
+        pledge=pledge,
         trigger=trigger,
         accept=accept,
         hedge=pb.has("hedge", padded),
+        defer=pb.has("defer", padded) and trigger is None and not step_times,
         decline=pb.has("decline", padded),
         time_decline=pb.has("time_decline", padded),
         retract=pb.has("retract", padded),

@@ -204,6 +204,8 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
     # vague phrases first (longest first) so "next week" is not "next" + nothing
     for seq in _VAGUE_SEQS:
         if seq[0] == t and _match_seq(toks, i, seq):
+            if seq == ("soon",) and (prev == "as" or nxt == "as"):
+                return None  # "as soon as": a trigger, not a time
             return _Comp(i, i + len(seq), "vague")
     if t in ("end", "close") and toks[i + 1:i + 3] in (("of", "day"), ("of", "business")):
         return _Comp(i, i + 3, "eod", eod=True)
@@ -239,6 +241,10 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
             if mult is not None and (unit.startswith(("minute", "min", "hour")) or num <= 14 or unit.startswith("day")):
                 if unit.startswith("week") and num >= 1:
                     return _Comp(i, j + 1, "vague")
+                after = toks[j + 1:j + 3]
+                if after and (after[0] in ("from", "away", "drive", "walk") or (after[0] == "of" and len(after) > 1 and after[1] in (
+                        "the", "a", "an", "our", "your", "my", "his", "her", "their", "downtown", "work", "here", "there"))):
+                    return None  # "within 25 minutes of the hospital": a distance, not a deadline
                 return _Comp(i, j + 1, "duration", duration=timedelta(hours=num * mult))
     if (t in ("same", "that") and toks[i:i + 2] in (("same", "day"),)) or toks[i:i + 3] in (
         ("that", "same", "day"), ("the", "same", "day")
@@ -387,7 +393,9 @@ def _build(tokens: tuple[str, ...], group: list[_Comp]) -> TimeMention:
     approximate = prev in _APPROX or after == "ish" or prev2 in ("probably", "maybe") or prev == "or" and prev2 in (
         "today", "tomorrow")
     by = prev in ("by", "before", "until", "till", "no") or (prev == "the" and prev2 == "by")
-    if "vague" in kinds:
+    bare_today = kinds == ["day"] and fields.get("rel_day") == 0 and fields.get("part") is None and not by
+    if "vague" in kinds or bare_today:
+        # a bare "today" is mostly "currently" ("where it would land today"); a slot needs a clock time
         kind = "vague"
     elif "past" in kinds:
         kind = "past"

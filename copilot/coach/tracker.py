@@ -184,7 +184,8 @@ class Tracker:
             st.invite_accepted = True
             self._accept(st, speaker, i)
             return True
-        if f.hedge and not (pick is not None and f.accept and not _strong_hedge(f)):
+        hedged = f.hedge or (f.defer and st.kind in ("specific", "time"))
+        if hedged and not (pick is not None and f.accept and not _strong_hedge(f)):
             st.status = "hedged" if st.status != "declined" else st.status
             st.refused_at = i
             st.agreed_by.discard(speaker)
@@ -277,7 +278,9 @@ class Tracker:
                events: list[tuple[str, object]]) -> None:
         stating = f.proposal or f.commit or f.question or bool(f.step_times)
         target: Step | None = None
-        if f.action and stating:
+        if f.summarize and not f.action and not f.proposal:
+            return  # a recap restates the situation; it puts nothing new forward
+        if f.action and (f.proposal or f.pledge or f.question or f.step_times or f.trigger):
             cur = self.current_specific()
             if cur is not None and cur.kind == "specific" and _same_action(cur.action, f.action):
                 target = cur
@@ -292,7 +295,7 @@ class Tracker:
                 target.action_evidence.append(i)
         elif f.info_action and stating:
             target = self._find_kind("info", addressed) or self._new_step("info", None, speaker, i)
-        elif f.vague_action and stating:
+        elif f.vague_action:
             target = self._find_kind("vague", addressed, recent_only=True) or self._new_step("vague", None, speaker, i)
         elif f.step_times:
             target = addressed or self.current() or self._new_step("time", None, speaker, i)
