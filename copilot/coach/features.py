@@ -18,7 +18,7 @@ _QUESTION_START = {"is", "are", "does", "do", "did", "would", "could", "can", "s
                    "when", "where", "which", "who", "whos", "how", "isnt", "doesnt", "wouldnt", "whats", "hows",
                    "whens", "wanna"}
 # ambiguous starters: questions only when a pronoun follows ("will that work" vs "will do")
-_QUESTION_MAYBE = {"will", "want", "have", "has", "got", "may", "might", "any", "dont", "shall"}
+_QUESTION_MAYBE = {"will", "want", "have", "has", "may", "might", "any", "dont", "shall"}
 _PRONOUNS = {"you", "that", "it", "this", "they", "we", "he", "she", "i", "me", "there", "anyone", "anything", "either",
              "of", "ya", "your"}
 _SEND_VERB = re.compile(r" (?:send|sending|sent|email|emailing|forward|share|sharing|pull|pulling|put together|"
@@ -74,8 +74,18 @@ class Features:
         return f" {self.norm.text} "
 
 
+_MID_QUESTION = re.compile(
+    r" (?:would you|could you|can you|can we|could we|should we|should i|would it|would that|does that|does it|"
+    r"does (?:\S+ ){1,4}work|do you|is that|is it|are you|will you|will that|did you|would (?:\S+ ){1,4}be worth|"
+    r"would \d+ minutes|any of those|either of those|which (?:one|works|is better|would)|what time|"
+    r"when (?:could|can|would|do|does|will|are|is)|how about|how does|want me to|sound (?:good|right))(?= |$)"
+)
+
+
 def _is_question(norm: Normalized) -> bool:
     if norm.question_mark:
+        return True
+    if _MID_QUESTION.search(f" {norm.text} "):
         return True
     toks = norm.tokens
     if not toks:

@@ -29,6 +29,10 @@ _ORD_UNITS = {
     "nineteenth": 19,
 }
 _ORD_TENS = {"twentieth": 20, "thirtieth": 30}
+_LIKE_KEEP_PREV = {"would", "id", "youd", "wed", "theyd", "hed", "shed", "i", "you", "we", "they", "feel", "feels", "look",
+                   "looks", "sound", "sounds", "seem", "seems", "something", "dont", "didnt", "really", "more", "exactly",
+                   "just", "not", "what", "much", "anything", "people", "he", "she", "would", "wouldnt", "also", "do"}
+_LIKE_KEEP_NEXT = {"to", "that", "this", "it", "these", "those", "them", "him", "her"}
 _FILLERS = {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "mm", "mhm"}
 # After these words a homophone of a small number can only be the number ("at to pm", "by for").
 _TIME_PREPS = {"at", "by", "around", "until", "till", "til", "from", "before", "after"}
@@ -125,7 +129,8 @@ def _strip_fillers(tokens: list[str]) -> list[str]:
             continue
         if t == "like":
             prev = out[-1] if out else ""
-            if prev in ("", "|", "so", "and", "but", "its", "was", "yeah", "okay", "just", "um", "uh", "is", "its"):
+            nxt = tokens[i + 1] if i + 1 < n else ""
+            if prev not in _LIKE_KEEP_PREV and nxt not in _LIKE_KEEP_NEXT:
                 i += 1
                 continue
         out.append(t)

@@ -162,17 +162,27 @@ class Tracker:
         # 2. a response to what the other side just put forward
         if not responded and addressed is not None:
             responded = self._respond(i, speaker, f, addressed, events)
-        # 3. what this utterance puts forward
-        self._state(i, speaker, f, addressed, responded, events)
-        # 4. invites
+        countered = any(kind in ("counter", "retracted") for kind, _ in events)
+        if speaker == REP:
+            self._lock_check(i, f)
+        # 3. what this utterance puts forward (a counter-proposal already restated the step it answers)
         if f.invite_now and speaker == REP:
             st = self.current_specific() or self.current()
             if st is not None:
+                if f.action and not _same_action(st.action, f.action):
+                    self._state(i, speaker, f, addressed, responded, events)
+                    st = self.current_specific() or st
+                else:
+                    self._times_into(st, f, i, speaker, offer=True)
                 st.invite_sent = True
                 st.stated_by, st.stated_at = speaker, i
+                if i not in st.statements:
+                    st.statements.append(i)
                 if i not in self.lock_evidence:
                     self.lock_evidence.append(i)
                 events.append(("invite", st))
+        elif not countered or f.action:
+            self._state(i, speaker, f, addressed, responded, events)
         return events
 
     def _respond(self, i: int, speaker: str, f: Features, st: Step, events: list[tuple[str, object]]) -> bool:
@@ -208,6 +218,8 @@ class Tracker:
                 return True
             for m in counter_time:
                 self._add_slot(st, m, i, speaker)
+            if counter_time:
+                st.offered = [s for s in st.slots if s.utterance == i]
             if not counter_time and f.vague_times:
                 st.vague_time = f.vague_times[0].text
             st.stated_by, st.stated_at = speaker, i
@@ -223,7 +235,7 @@ class Tracker:
             st.agreed_by.discard(speaker)
             events.append(("declined", st))
             return True
-        if f.accept and not f.question:
+        if f.accept and (not f.question or _accept_first(f)):
             self._accept(st, speaker, i)
             return True
         return False
@@ -241,12 +253,15 @@ class Tracker:
         if not f.step_times:
             return None
         pool = st.offered or st.slots
+        best: tuple[int, Slot] | None = None
         for m in f.step_times:
-            for slot in pool:
+            for slot in reversed(pool):
                 if _same_slot(m, slot.mention):
-                    merged = _merge_mentions(m, slot.mention)
-                    return Slot(merged, self._resolve(merged, st), -1, "")
-        return None
+                    score = _detail(slot.mention)
+                    if best is None or score > best[0]:
+                        merged = m if _detail(m) > _detail(slot.mention) else slot.mention
+                        best = (score, Slot(merged, self._resolve(merged, st), -1, ""))
+        return best[1] if best else None
 
     def _resolve(self, m: TimeMention, st: Step | None) -> datetime | None:
         base = None
@@ -356,14 +371,18 @@ class Tracker:
             added = True
         if not fresh and f.vague_times and st.kind != "specific" or (not fresh and f.vague_times and not st.slots):
             st.vague_time = f.vague_times[0].text
-        if speaker == REP and offer:
-            specific = [m for m in f.step_times if m.specific or m.kind == "now"]
-            starts_or = bool(f.norm.tokens) and f.norm.tokens[0] == "or"
-            if f.or_between_times or f.now_offer or (starts_or and self.rep_turn_times >= 1 and specific):
-                if i not in self.lock_evidence:
-                    self.lock_evidence.append(i)
-            self.rep_turn_times += len(specific)
         return added
+
+    def _lock_check(self, i: int, f: Features) -> None:
+        """Lock: the rep offers two or more concrete times to choose from (possibly split across utterances)."""
+        specific = [m for m in f.step_times if m.specific or m.kind == "now"]
+        starts_or = bool(f.norm.tokens) and f.norm.tokens[0] == "or"
+        if (f.or_between_times and len(specific) >= 2) or (f.now_offer and specific) or (
+            starts_or and self.rep_turn_times >= 1 and specific
+        ):
+            if i not in self.lock_evidence:
+                self.lock_evidence.append(i)
+        self.rep_turn_times += len(specific)
 
     def _trigger(self, st: Step, f: Features, i: int) -> None:
         if f.trigger is None or f.hedge:
@@ -421,6 +440,10 @@ def _same_slot(a: TimeMention, b: TimeMention) -> bool:
     if checks == 0 and a.weekday is not None and a.weekday == b.weekday:
         return True
     return checks > 0
+
+
+def _detail(m: TimeMention) -> int:
+    return sum(x is not None for x in (m.weekday, m.day, m.rel_day, m.hour)) + (m.minute is not None and m.hour is not None)
 
 
 def _matches_any(m: TimeMention, slots: list[Slot]) -> bool:
