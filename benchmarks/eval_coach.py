@@ -117,6 +117,8 @@ def score(endings: list[dict[str, Any]], asr: bool = False, details: bool = Fals
             else:
                 problems.append(f"{c} {v['criteria'][c]['met']}")
         for s in STAGES:
+            if s not in labels.get("stages", {}):
+                continue
             got, want = v["stages"][s]["met"], labels["stages"][s]
             if got and want:
                 stage_counts[s][0] += 1

@@ -105,7 +105,8 @@ def _fix_homophones(tokens: list[str]) -> list[str]:
                                                                  "tonight", "then", "on", "is", "would", "please")
                                     or re.fullmatch(r"\d{2}", nxt)):
             out[i] = _HOMOPHONES[t]
-        elif nxt in ("pm", "am", "oclock") and prev not in ("", "|"):
+        elif (nxt in ("pm", "am", "oclock") or (nxt in ("p", "a") and i + 2 < len(out) and out[i + 2] == "m")) \
+                and prev not in ("", "|"):
             out[i] = _HOMOPHONES[t]
     return out
 
@@ -166,6 +167,14 @@ def normalize(text: str) -> Normalized:
     tokens = _strip_fillers(tokens)
     tokens = _words_to_numbers(tokens)
     tokens = _fix_homophones(tokens)
+    # "2 p m" -> "2 pm"
+    joined: list[str] = []
+    for t in tokens:
+        if t == "m" and len(joined) >= 2 and joined[-1] in ("p", "a") and re.fullmatch(r"\d{1,2}(?::\d{2})?", joined[-2]):
+            joined[-1] += "m"
+            continue
+        joined.append(t)
+    tokens = joined
     # "2 30 pm" / "at 2 30" -> "2:30"
     merged: list[str] = []
     for i, t in enumerate(tokens):

@@ -39,7 +39,8 @@ _ORD_GUARDS = {
     "floor", "time", "round", "one", "ones", "step", "place", "person", "grade", "percent", "century", "call",
     "thing", "item", "option", "slot", "house", "year", "page", "row", "street", "avenue", "ave", "st", "quarter",
     "half", "priority", "choice", "candidate", "interview", "meeting", "stage", "phase", "draft", "version",
-    "level", "line", "listing", "property", "home", "visit", "showing", "week", "month", "day",
+    "level", "line", "listing", "property", "home", "visit", "showing", "week", "month", "day", "party", "parties",
+    "largest", "biggest", "best", "most", "generation", "gen", "edition", "person",
 }
 _DATE_LEADS = {"on", "by", "until", "till", "before", "after", "for", "either", "or", "is", "from", "the", "of",
                "than", "|", "and", "its"} | set(WEEKDAYS)
@@ -115,7 +116,13 @@ class TimeMention:
         return (self.weekday, self.rel_day, self.day, self.month, self.hour, self.minute)
 
 
-_VAGUE_SEQS = sorted((tuple(v.split()) for v in _VAGUE), key=len, reverse=True)
+def _vague_seqs() -> list[tuple[str, ...]]:
+    from copilot.coach.text import normalize
+
+    return sorted({tuple(normalize(v).tokens) for v in _VAGUE}, key=len, reverse=True)
+
+
+_VAGUE_SEQS = _vague_seqs()
 
 
 def _wd(tok: str) -> int | None:
@@ -259,13 +266,17 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
     if t == "today":
         return _Comp(i, i + 1, "day", rel_day=0)
     if t == "tonight":
-        return _Comp(i, i + 1, "day", rel_day=0, part="evening")
+        return _Comp(i, i + 1, "day", rel_day=0, part="night")
     if t == "tomorrow":
         return _Comp(i, i + 1, "day", rel_day=1)
     if toks[i:i + 4] == ("the", "day", "after", "tomorrow"):
         return _Comp(i, i + 4, "day", rel_day=2)
     if t == "this" and nxt in ("morning", "afternoon", "evening"):
         return _Comp(i, i + 2, "day", rel_day=0, part=_PARTS[nxt])
+    if (t.isdigit() or t in ("a", "an", "few", "couple")) and i + 2 < n and toks[i + 2] == "ago" and toks[i + 1] in (
+        "days", "day", "weeks", "week", "months", "month", "years", "year", "hours", "hour"
+    ):
+        return _Comp(i, i + 3, "past")
     if t == "yesterday" or (t == "last" and (nxt in ("night", "week", "month", "year", "quarter", "time", "fall",
                                                         "spring", "summer", "winter", "weekend")
                                              or _wd(nxt) is not None or _month(nxt) is not None)):
@@ -449,7 +460,7 @@ def _hour24(m: TimeMention) -> int | None:
     if m.hour is None:
         if m.eod:
             return 17
-        return {"morning": 9, "afternoon": 14, "evening": 18, "noon": 12}.get(m.part or "")
+        return {"morning": 9, "afternoon": 14, "evening": 18, "night": 19, "noon": 12}.get(m.part or "")
     h = m.hour
     if h > 12:
         return h
@@ -457,7 +468,7 @@ def _hour24(m: TimeMention) -> int | None:
         return h if h == 12 else h + 12
     if m.meridiem == "am":
         return 0 if h == 12 else h
-    if m.part in ("afternoon", "evening"):
+    if m.part in ("afternoon", "evening", "night"):
         return h if h == 12 else h + 12
     if m.part == "morning":
         return h
@@ -542,3 +553,27 @@ def describe(m: TimeMention, when: datetime | None) -> str:
     hour = when.strftime("%I").lstrip("0") or "12"
     minute = "" if when.minute == 0 else f":{when.minute:02d}"
     return f"{day} at {hour}{minute}{'am' if when.hour < 12 else 'pm'}"
+
+
+def classify(text: str, call_date: datetime) -> tuple[str, datetime | None]:
+    """The strongest reading of a phrase on its own: ("specific", when) / ("vague", None) / ("past", None) / ("none", None).
+
+    A helper for tests and tools; the coach itself also weighs who said it and in what context.
+    """
+    from copilot.coach.text import normalize
+
+    toks = normalize(text).tokens
+    mentions = find_times(toks)
+    best = "none"
+    when: datetime | None = None
+    for m in mentions:
+        if is_past_context(toks, m):
+            best = best if best in ("specific", "vague") else "past"
+            continue
+        if m.specific:
+            r = resolve(m, call_date)
+            if best != "specific":
+                best, when = "specific", r
+        elif m.kind in ("vague", "datetime", "deadline") and best in ("none", "past"):
+            best = "vague"
+    return best, when

@@ -162,7 +162,15 @@ class Tracker:
         # 2. a response to what the other side just put forward
         if not responded and addressed is not None:
             responded = self._respond(i, speaker, f, addressed, events)
-        countered = any(kind in ("counter", "retracted") for kind, _ in events)
+        countered = any(kind == "counter" for kind, _ in events)
+        retracted = [st for kind, st in events if kind == "retracted"]
+        if retracted:
+            # taking a step back puts nothing forward - unless a different action is proposed instead
+            if not (f.action and f.proposal and not any(_same_action(st.action, f.action) for st in retracted  # type: ignore[union-attr]
+                                                        )):
+                if speaker == REP:
+                    self._lock_check(i, f)
+                return events
         if speaker == REP:
             self._lock_check(i, f)
         # 3. what this utterance puts forward (a counter-proposal already restated the step it answers)
