@@ -148,6 +148,7 @@ def normalize(text: str) -> Normalized:
     s = s.replace("...", " | ").replace("…", " | ")
     question = "?" in s
     s = _MERIDIEM.sub(lambda m: f"{m.group(1)} {m.group(2)}m ", s)
+    s = re.sub(r"\b([ap])\.\s?m\.?(?=\W|$)", r"\1m", s)
     s = re.sub(r"(\d)(am|pm)\b", r"\1 \2", s)
     s = re.sub(r"\be\.?o\.?d\b\.?", "eod", s)
     s = s.replace("o'clock", "oclock").replace("o clock", "oclock")
@@ -216,10 +217,10 @@ def phrase_pattern(phrase: str) -> str:
     """
     if phrase.startswith("re:"):
         return phrase[3:]
-    norm = " ".join(normalize(w).text if w not in ("...", "*") and not w.startswith("(") else w
-                    for w in phrase.strip().split())
+    words = re.findall(r"\([^)]*\)\??|\S+", phrase.strip())
+    norm = [normalize(w).text if w not in ("...", "*") and not w.startswith("(") else w for w in words]
     parts: list[str] = []
-    for word in norm.split():
+    for word in (w for w in norm if w):
         if word == "...":
             parts.append(r"(?: [^ |]+){0,5}?")
             continue
@@ -230,7 +231,7 @@ def phrase_pattern(phrase: str) -> str:
         if optional:
             word = word[:-1]
         if word.startswith("(") and word.endswith(")"):
-            alts = [_norm_word(w) for w in word[1:-1].split("|")]
+            alts = [" ".join(normalize(w).tokens) or _norm_word(w) for w in word[1:-1].split("|")]
             frag = "(?:" + "|".join(re.escape(a) for a in alts if a) + ")"
         else:
             frag = re.escape(_norm_word(word))

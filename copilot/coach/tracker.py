@@ -149,7 +149,8 @@ class Tracker:
         addressed = self._addressed(i)
         responded = False
         # 1. a retraction takes back the most recent step this speaker had agreed to
-        if f.retract and not (f.accept and f.step_times and not f.decline):
+        second_thoughts = f.objection in ("think_about_it", "discuss_with_team", "not_ready") and not f.accept
+        if (f.retract and not (f.accept and f.step_times and not f.decline)) or second_thoughts:
             agreed = [s for s in self.steps if speaker in s.agreed_by and s.status == "accepted"]
             if agreed:
                 target = max(agreed, key=lambda s: (s.accepted_at or -1, s.index))
