@@ -83,6 +83,8 @@ def write_exports(
     for name, render in renderers:
         data = render()
         if data is None:
+            # An invite left by an earlier export of this folder would contradict this verdict.
+            (folder / name).unlink(missing_ok=True)
             continue
         written.append(write_atomic(folder / name, data))
     log.info("wrote %d exports to %s", len(written), folder)

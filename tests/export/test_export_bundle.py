@@ -171,3 +171,13 @@ def test_real_call_from_shared(tmp_path: Path, shared_dir: Path, verdict: dict[s
     assert [p.name for p in written] == list(EXPORT_NAMES)
     assert load_transcript(tmp_path / "transcript.json").utterances == call.utterances
     assert "Thanks, Marcus." in (tmp_path / "transcript.txt").read_text(encoding="utf-8")
+
+
+def test_stale_invite_from_an_earlier_export_is_removed(tmp_path) -> None:
+    from copilot.export.bundle import write_exports
+
+    (tmp_path / "next_step.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    verdict = {"next_steps_secured": False, "reason": "No time was set.", "next_step": None, "utterances": []}
+    written = write_exports(tmp_path, [], verdict)
+    assert not (tmp_path / "next_step.ics").exists()
+    assert tmp_path / "next_step.ics" not in written
