@@ -1,0 +1,29 @@
+"""Speed: the coach must keep up with a live call (< 2 ms per utterance at the 95th percentile)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from coach_helpers import CALL_DATE, utterances
+
+from copilot.coach import Coach
+from copilot.coach.features import _features_cached
+from copilot.coach.text import normalize
+
+
+def test_p95_under_two_ms_per_utterance(endings: list[dict[str, Any]]) -> None:
+    for v in {e["vertical"] for e in endings}:
+        Coach(CALL_DATE, vertical=v)  # playbooks load once, not per utterance
+    _features_cached.cache_clear()  # measure the uncached path: every utterance of a live call is new text
+    normalize.cache_clear()
+    times = []
+    for e in endings:
+        coach = Coach(CALL_DATE, vertical=e["vertical"])
+        for u in utterances(e["utterances"]):
+            t0 = time.perf_counter()
+            coach.feed(u)
+            times.append(time.perf_counter() - t0)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))] * 1000
+    assert p95 < 2.0, f"p95 {p95:.3f} ms"
