@@ -178,6 +178,8 @@ def _features_cached(text: str, pb: Playbook) -> Features:
     am = pb.find("actions", padded)
     action = _action_text(norm, am, times) if am else None
     info = pb.has("info_actions", padded) and _SEND_VERB.search(padded) is not None
+    if not info and am is None and pb.has("requests", padded):
+        info = True  # "could you send me three samples": a request for material, not a next step
     if action and info and not re.search(r"(report|analysis|plan|quote|review|proposal|order form|contract|portfolio)",
                                          action):
         # "send the one-pager with the pricing" is information, not a step

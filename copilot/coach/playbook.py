@@ -28,7 +28,7 @@ _ALIASES = {"cs": "customer_success", "customer-success": "customer_success", "r
             "real-estate": "real_estate", "itsd": "it_service_desk", "it": "it_service_desk",
             "it-service-desk": "it_service_desk", "service_desk": "it_service_desk"}
 
-_LISTS = ("actions", "vague_actions", "info_actions", "commit", "fact_cues", "accept", "hedge", "defer", "pledge", "decline",
+_LISTS = ("actions", "vague_actions", "info_actions", "requests", "commit", "fact_cues", "accept", "hedge", "defer", "pledge", "decline",
           "time_decline",
           "retract", "exit", "deflect", "ack_request", "invite_now", "invite_later", "invite_accepted", "triggers",
           "summarize", "confirm", "propose")

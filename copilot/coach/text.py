@@ -218,7 +218,17 @@ def phrase_pattern(phrase: str) -> str:
     if phrase.startswith("re:"):
         return phrase[3:]
     words = re.findall(r"\([^)]*\)\??|\S+", phrase.strip())
-    norm = [normalize(w).text if w not in ("...", "*") and not w.startswith("(") else w for w in words]
+    norm: list[str] = []
+    run: list[str] = []
+    for w in words + ["..."]:  # normalize plain words in runs, so "sounds like a plan" keeps its "like"
+        if w in ("...", "*") or w.startswith("(") or w.endswith("?"):
+            if run:
+                norm.extend(normalize(" ".join(run)).tokens)
+                run = []
+            norm.append(w)
+        else:
+            run.append(w)
+    norm = norm[:-1]
     parts: list[str] = []
     for word in (w for w in norm if w):
         if word == "...":

@@ -147,6 +147,12 @@ class Tracker:
             self.rep_turn_times, self.rep_turn_or = 0, False
 
         addressed = self._addressed(i)
+        if addressed is None and f.step_times and (f.accept or f.hedge or f.decline):
+            # an explicit answer naming a time already on the table ("okay fine, tuesday at ten, let's do it")
+            open_steps = [s for s in self.steps if s.stated_by and s.stated_by != speaker and s.slots
+                          and any(_matches_any(m, s.slots) for m in f.step_times)]
+            if open_steps:
+                addressed = max(open_steps, key=lambda s: (s.kind == "specific", s.stated_at, s.index))
         responded = False
         # 1. a retraction takes back the most recent step this speaker had agreed to
         second_thoughts = f.objection in ("think_about_it", "discuss_with_team", "not_ready") and not f.accept
