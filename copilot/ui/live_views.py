@@ -7,8 +7,10 @@ does not re-layout its whole history on every repaint.
 from __future__ import annotations
 
 import html
+import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QTextCursor
 from PySide6.QtWidgets import (QGridLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QTextBrowser,
                                QVBoxLayout, QWidget)
@@ -61,8 +63,12 @@ class TranscriptView(QTextBrowser):
             cursor.insertHtml(_line_html(u, partial=True))
             cursor.insertBlock()
         self._partials = partials
-        if at_bottom:
-            bar.setValue(bar.maximum())
+        if at_bottom:  # the document lays out later: scroll once the new maximum is known
+            QTimer.singleShot(0, self, self._scroll_to_end)
+
+    def _scroll_to_end(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     def reset(self) -> None:
         self.clear()
@@ -103,18 +109,25 @@ class CoachingList(QListWidget):
 
 
 class LevelMeter(QWidget):
-    """A horizontal dBFS bar (−60…0 dB) for one source."""
+    """A horizontal dBFS bar (−60…0 dB) for one source; it falls back slowly so speech reads as a steady bar."""
 
     FLOOR = -60.0
+    FALL_DB_PER_S = 24.0
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
         self.dbfs: float | None = None
+        self._clock = clock
+        self._at = clock()
         self.setMinimumSize(60, 10)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(12)
 
     def set_level(self, dbfs: float | None) -> None:
+        now = self._clock()
+        if dbfs is not None and self.dbfs is not None:
+            dbfs = max(float(dbfs), self.dbfs - self.FALL_DB_PER_S * (now - self._at))
+        self._at = now
         if dbfs != self.dbfs:
             self.dbfs = dbfs
             self.update()

@@ -19,7 +19,7 @@ QMainWindow, #page { background: #fafafa; }
 #item[met="true"] { background: #dff3e3; border: 1px solid #4caf50; }
 #mark { font-size: 22px; color: #9e9e9e; }
 #mark[met="true"] { color: #1b7a34; }
-#compact #mark { font-size: 17px; }
+#compact #mark { font-size: 14px; }
 #compact #itemTitle { font-size: 13px; }
 #itemTitle { font-size: 16px; font-weight: 700; }
 #itemDetail { font-size: 12px; color: #555; }
@@ -40,6 +40,7 @@ QMainWindow, #page { background: #fafafa; }
 #startButton { font-size: 16px; font-weight: 700; padding: 8px 18px; border-radius: 6px;
                background: #1b7a34; color: white; }
 #startButton[live="true"] { background: #c62828; }
+#startButton:disabled { background: #bdbdbd; color: #f5f5f5; }
 #problem { background: #ffebee; color: #8e0000; border: 1px solid #e57373; border-radius: 6px; padding: 6px 10px; }
 #verdictHeadline { font-size: 24px; font-weight: 700; color: #8e0000; }
 #verdictHeadline[secured="true"] { color: #1b7a34; }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from copilot.coach.state import Evidence
@@ -68,10 +68,14 @@ def when_text(when: Any) -> str:
         return ""
     if isinstance(when, str):
         try:
-            when = datetime.fromisoformat(when)
+            when = date.fromisoformat(when) if len(when) == 10 else datetime.fromisoformat(when)
         except ValueError:
             return when
+    if isinstance(when, datetime) and when.time() == datetime.min.time():
+        when = when.date()  # midnight is how a day without a time reads back: show the day only
     if isinstance(when, datetime):
         hour = when.strftime("%I:%M %p").lstrip("0").lower()
         return f"{when.strftime('%a %d %b')}, {hour}"
+    if isinstance(when, date):
+        return when.strftime("%a %d %b")
     return str(when)

@@ -195,8 +195,9 @@ class MainWindow(QMainWindow):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.start_button)
         bar.addWidget(self.timer)
-        bar.addWidget(self.timer.banner, 1)
-        bar.addWidget(self.meters, 1)
+        bar.addWidget(self.timer.banner, 6)
+        bar.addWidget(self.meters, 2)
+        bar.addStretch(1)
         bar.addWidget(compact)
         bar.addWidget(settings_button)
         bar.addWidget(history_button)
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def _on_phase(self, phase: str) -> None:
         live = phase == "live"
-        self.start_button.setText("Stop" if live else "Start")
+        self.start_button.setText({"live": "Stop", "finished": "Call ended"}.get(phase, "Start"))
         self.start_button.setProperty("live", live)
         self.start_button.style().unpolish(self.start_button)
         self.start_button.style().polish(self.start_button)
