@@ -47,12 +47,17 @@ class _Utt:
     text: str
 
 
+_MAX_SECONDS = 1e7
+
+
 def _finite(x: Any, default: float) -> float:
     try:
         v = float(x)
     except (TypeError, ValueError):
         return default
-    return v if math.isfinite(v) else default
+    if not math.isfinite(v):
+        return default
+    return min(max(v, 0.0), _MAX_SECONDS)  # seconds from the call's start: never negative, never absurd
 
 
 def initial_state() -> CloseState:
@@ -289,9 +294,14 @@ class Coach:
             return 2  # agreed to the action, but the timing stayed vague
         if any(o.type == "send_info" for o in self._objections):
             return 1
+        latest = max(steps, key=lambda s: (s.stated_at, s.index)) if steps else None
+        if latest is not None and latest.kind == "info" and (focal is None or focal.status != "accepted"):
+            return 1  # it ends on sending information
         agreed = [s for s in steps if s.status == "accepted"]
         if not agreed:
-            return 1 if steps else 1
+            # nothing agreed: a vague follow-up or a "let me check" still leaves a thread (2); a no or a hang-up does not (1)
+            loose = any(s.kind == "vague" for s in steps) or any(s.status == "hedged" for s in steps)
+            return 2 if loose else 1
         last = max(agreed, key=lambda s: (s.accepted_at or -1, s.index))
         if last.kind == "info" and not any(s.kind == "vague" and s.status == "accepted" and
                                            (s.accepted_at or -1) > (last.accepted_at or -1) for s in steps):

@@ -170,7 +170,8 @@ def _features_cached(text: str, pb: Playbook) -> Features:
     accept = pb.has("accept", padded)
     pledge = pb.has("pledge", padded)
     short = len(norm.tokens) <= 9
-    context = commit or proposal or accept
+    question = _is_question(norm)
+    context = commit or proposal or accept or pledge or question or pb.has("actions", padded)
     step_times = _step_times(pb, norm, times, context)
     if not context and not short:
         step_times = ()
@@ -185,7 +186,10 @@ def _features_cached(text: str, pb: Playbook) -> Features:
         # "send the one-pager with the pricing" is information, not a step
         im = pb.find("info_actions", padded)
         if im and am and im.start() <= am.start():
-            action = None
+            between = padded[im.end():am.start()].split()
+            if len(between) <= 6 and not set(between) & {"and", "ill", "well", "i", "we", "lets", "then", "|", "so",
+                                                           "but", "you"}:
+                action = None  # "the one-pager for the pilot": the pilot is the topic, sending is the step
     # a call or meeting pinned to a clock time is concrete even without a named purpose
     if action is None and any(t.hour is not None for t in step_times) and re.search(
         r" (?:call|meet|meeting|session|come by|come up|talk|remote|do it|do that|with [a-z]+) ", padded
@@ -196,7 +200,6 @@ def _features_cached(text: str, pb: Playbook) -> Features:
     if trig is not None:
         toks_after = padded[trig.start():].strip().split()
         trigger = " ".join(toks_after[:12])
-    question = _is_question(norm)
     obj = None
     for otype in pb.objection_priority:
         if pb.objections[otype].search(padded):

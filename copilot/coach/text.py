@@ -33,6 +33,10 @@ _LIKE_KEEP_PREV = {"would", "id", "youd", "wed", "theyd", "hed", "shed", "i", "y
                    "looks", "sound", "sounds", "seem", "seems", "something", "dont", "didnt", "really", "more", "exactly",
                    "just", "not", "what", "much", "anything", "people", "he", "she", "would", "wouldnt", "also", "do"}
 _LIKE_KEEP_NEXT = {"to", "that", "this", "it", "these", "those", "them", "him", "her"}
+_SLANG = {"gonna": "going to", "wanna": "want to", "lemme": "let me", "gotta": "got to", "kinda": "kind of",
+          "dunno": "dont know", "gimme": "give me", "ya": "you", "yknow": "you know", "cuz": "because", "cause": "because",
+          "tmrw": "tomorrow", "tmr": "tomorrow", "tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow",
+          "okey": "okay", "k": "okay", "alrighty": "alright", "thx": "thanks", "pls": "please", "plz": "please"}
 _FILLERS = {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "mm", "mhm"}
 # After these words a homophone of a small number can only be the number ("at to pm", "by for").
 _TIME_PREPS = {"at", "by", "around", "until", "till", "til", "from", "before", "after"}
@@ -84,9 +88,9 @@ def _words_to_numbers(tokens: list[str]) -> list[str]:
             out.append(_ordinal(_ORD_TENS[t]))
         elif t in _ORD_UNITS and t != "second":
             out.append(_ordinal(_ORD_UNITS[t]))
-        elif t == "second" and out and out[-1] in ("the", "on", "by") and i + 1 < n and tokens[i + 1] in (
-            "at", "or", "of", "|", "works", "is", "and"
-        ):
+        elif t == "second" and out and out[-1] in ("the", "on", "by") and (i + 1 >= n or tokens[i + 1] in (
+            "at", "or", "of", "|", "works", "is", "and", "instead", "then", "would", "could", "work", "please"
+        )):
             out.append("2nd")
         else:
             out.append(t)
@@ -161,6 +165,9 @@ def normalize(text: str) -> Normalized:
                 tokens.append("|")
             continue
         tok = tok.replace("'", "").replace("’", "")
+        if tok in _SLANG:
+            tokens.extend(_SLANG[tok].split())
+            continue
         m = _ORD_SUFFIX.match(tok)
         if m:
             tok = _ordinal(int(m.group(1)))

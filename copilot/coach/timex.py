@@ -401,7 +401,7 @@ def _build(tokens: tuple[str, ...], group: list[_Comp]) -> TimeMention:
     prev = tokens[start - 1] if start > 0 else ""
     prev2 = tokens[start - 2] if start > 1 else ""
     after = tokens[end] if end < len(tokens) else ""
-    approximate = prev in _APPROX or after == "ish" or prev2 in ("probably", "maybe") or prev == "or" and prev2 in (
+    approximate = (prev in _APPROX and not (prev == "about" and prev2 in ("how", "what"))) or after == "ish" or prev2 in ("probably", "maybe") or prev == "or" and prev2 in (
         "today", "tomorrow")
     by = prev in ("by", "before", "until", "till", "no") or (prev == "the" and prev2 == "by")
     bare_today = kinds == ["day"] and fields.get("rel_day") == 0 and fields.get("part") is None and not by

@@ -223,7 +223,8 @@ class Tracker:
             return True
         # a counter-proposal: new timing from this side, no hedge, no request for information instead
         counter_time = [m for m in f.step_times if not _matches_any(m, st.offered or st.slots)]
-        contact_defer = (f.vague_times or f.vague_action) and f.objection == "call_next_week"
+        contact_defer = (f.vague_times or f.vague_action) and f.objection == "call_next_week" and not (
+            f.accept and not f.decline)
         if (counter_time or contact_defer) and f.objection != "send_info" and not f.info_action:
             if counter_time and (f.accept and not f.decline and not f.time_decline) and not f.question:
                 # "yes - and the 8th works": agreement that also names the time
@@ -244,7 +245,7 @@ class Tracker:
             st.statements.append(i)
             events.append(("counter", st))
             return True
-        if f.decline and not (f.accept and not f.question and _accept_first(f)):
+        if f.decline:  # a no outranks a yes ("yeah, that's not going to happen")
             st.status = "declined"
             st.refused_at = i
             st.agreed_by.discard(speaker)
@@ -310,6 +311,8 @@ class Tracker:
         target: Step | None = None
         if f.summarize and not f.action and not f.proposal:
             return  # a recap restates the situation; it puts nothing new forward
+        if f.exit and not (f.action and f.step_times):
+            return  # "anyway, I've got to run - thanks for checking in" puts nothing forward
         if f.action and (f.proposal or f.pledge or f.question or f.step_times or f.trigger):
             cur = self.current_specific()
             if cur is not None and cur.kind == "specific" and _same_action(cur.action, f.action):
