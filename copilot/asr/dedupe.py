@@ -104,14 +104,16 @@ class EchoGate:
         mic_now = mic[-3:]
         if mic_now.max() < self.active_db or ref_all[-3 - self.max_delay:].max() < self.active_db:
             return False
-        best_r, best_d = -1.0, 0
         n = self.window
+        # All delays at once: row d is the reference envelope shifted by d slots.
+        lagged = np.lib.stride_tricks.sliding_window_view(ref_all, n)[::-1]
+        a = mic - mic.mean()
+        b = lagged - lagged.mean(axis=1, keepdims=True)
+        den = np.sqrt(np.dot(a, a) * np.einsum("ij,ij->i", b, b))
+        r = np.where(den > 1e-9, b @ a / np.maximum(den, 1e-9), 0.0)
+        best_d = int(np.argmax(r))
+        best_r = float(r[best_d])
         total = ref_all.shape[0]
-        for d in range(self.max_delay + 1):
-            ref = ref_all[total - n - d: total - d]
-            r = _corr(mic, ref)
-            if r > best_r:
-                best_r, best_d = r, d
         if best_r < self.min_corr:
             return False
         ref_now = ref_all[total - 3 - best_d: total - best_d]
@@ -120,13 +122,6 @@ class EchoGate:
         if echo:
             self.echo_frames += 1
         return echo
-
-
-def _corr(a: np.ndarray, b: np.ndarray) -> float:
-    a = a - a.mean()
-    b = b - b.mean()
-    den = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
-    return float(np.dot(a, b) / den) if den > 1e-9 else 0.0
 
 
 def _power_db(db: np.ndarray) -> float:

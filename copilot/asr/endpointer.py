@@ -34,18 +34,19 @@ class EndpointerConfig:
 
     frame_ms: int = 30
     aggressiveness: int = 2  # webrtcvad mode 0..3
-    silero: bool = True
-    silero_on: float = 0.5  # Silero probability that opens speech…
-    silero_off: float = 0.3  # …and the lower one that keeps it open
+    silero: bool = True  # confirm each turn with Silero before anything of it is transcribed
+    silero_on: float = 0.5  # a window is speech at this Silero probability…
+    silero_run: int = 3  # …and a turn is confirmed by this many speech windows in a row (~100 ms)
     onset_frames: int = 3  # speech frames among the last ``onset_window`` that open a turn
     onset_window: int = 5
     preroll: float = 0.3  # audio kept before the first speech frame
     tail: float = 0.15  # audio kept after the last speech frame
-    pause: float = 0.15  # silence after which the turn is offered as a speculative final
+    pause: float = 0.25  # silence after which the turn is offered as a speculative final
     end_silence: float = 0.45  # silence that ends the turn (0.4 split 10 of 184 lines at sentence pauses, 0.45: 7)
     max_segment: float = 15.0
     first_partial: float = 0.6  # speech before the first interim text
-    partial_every: float = 1.0
+    partial_every: float = 1.0  # interim text this often at first…
+    partial_growth: float = 0.5  # …then every this share of the turn so far (long turns cost less)
     min_speech: float = 0.15  # turns with less speech are noise (a clipped "Great." has 0.24 s)
 
 
@@ -68,7 +69,12 @@ class Segment:
 
 
 class SileroStream:
-    """Silero VAD v6 (bundled with faster-whisper) run window by window with its state carried over."""
+    """Silero VAD v6 (bundled with faster-whisper) over one turn, run in batches with its state carried.
+
+    One ONNX call per batch: per window it costs ~0.1 ms in a tight loop but ~0.5 ms when called 31
+    times a second from a mostly idle thread (cold caches), so windows are scored when a decision needs
+    them, all at once.
+    """
 
     WINDOW = 512
     CONTEXT = 64
@@ -77,23 +83,35 @@ class SileroStream:
         from faster_whisper.vad import get_vad_model
 
         self._session = get_vad_model().session
+        self.reset()
+
+    def reset(self) -> None:
         self._h = np.zeros((1, 1, 128), dtype=np.float32)
         self._c = np.zeros((1, 1, 128), dtype=np.float32)
         self._context = np.zeros((1, self.CONTEXT), dtype=np.float32)
-        self._pending = np.zeros(0, dtype=np.float32)
-        self.prob = 0.0
+        self._pending: list[np.ndarray] = []
+        self._pending_n = 0
+        self.probs: list[float] = []
 
-    def feed(self, samples: np.ndarray) -> float:
-        buf = np.concatenate([self._pending, samples]) if self._pending.size else samples
-        n = buf.shape[0] // self.WINDOW * self.WINDOW
-        for i in range(0, n, self.WINDOW):
-            window = buf[i:i + self.WINDOW][None, :]
+    def add(self, samples: np.ndarray) -> None:
+        self._pending.append(samples)
+        self._pending_n += samples.shape[0]
+
+    def score(self) -> list[float]:
+        """Probabilities of every complete window so far (scores the new ones in one call)."""
+        n = self._pending_n // self.WINDOW
+        if n:
+            buf = np.concatenate(self._pending)
+            windows = buf[: n * self.WINDOW].reshape(n, self.WINDOW)
+            context = np.concatenate([self._context, windows[:-1, -self.CONTEXT:]], axis=0)
             out, self._h, self._c = self._session.run(
-                None, {"input": np.concatenate([self._context, window], axis=1), "h": self._h, "c": self._c})
-            self._context = window[:, -self.CONTEXT:]
-            self.prob = float(np.asarray(out).reshape(-1)[0])
-        self._pending = np.array(buf[n:], dtype=np.float32)
-        return self.prob
+                None, {"input": np.concatenate([context, windows], axis=1), "h": self._h, "c": self._c})
+            self._context = windows[-1:, -self.CONTEXT:]
+            self.probs.extend(float(p) for p in np.asarray(out).reshape(-1))
+            rest = buf[n * self.WINDOW:]
+            self._pending = [rest] if rest.size else []
+            self._pending_n = rest.shape[0]
+        return self.probs
 
 
 class Endpointer:
@@ -122,6 +140,7 @@ class Endpointer:
         self._utt = 0
         self._reset_turn()
         self.echo_frames = 0
+        self.rejected = 0  # turns Silero did not confirm
 
     # -- state of the current turn ------------------------------------------------------------------
     def _reset_turn(self) -> None:
@@ -134,7 +153,9 @@ class Endpointer:
         self._silence = 0.0
         self._paused = False
         self._last_partial: float | None = None
-        self._silero_open = False
+        self._confirmed = self._silero is None
+        if self._silero is not None:
+            self._silero.reset()
 
     @property
     def in_turn(self) -> bool:
@@ -165,9 +186,9 @@ class Endpointer:
     def flush(self) -> list[Segment]:
         """End of audio: the turn in progress becomes final (nothing heard is lost)."""
         if self._in_turn and self._speech >= self.config.min_speech:
-            seg = self._final(self._last_speech_end if self._silence else self._end_time())
+            out = self._confirm([self._final(self._last_speech_end if self._silence else self._end_time())])
             self._reset_turn()
-            return [seg]
+            return out
         self._reset_turn()
         return []
 
@@ -175,10 +196,6 @@ class Endpointer:
     def _is_speech(self, t: float, frame: np.ndarray) -> bool:
         echo = self._echo(t, frame) if self._echo is not None else False  # sees every frame: it keeps a history
         speech = bool(self._vad(frame))
-        if self._silero is not None:
-            prob = self._silero.feed(frame)
-            self._silero_open = prob >= (self.config.silero_off if self._silero_open else self.config.silero_on)
-            speech = speech and self._silero_open
         if speech and echo:
             self.echo_frames += 1
             return False
@@ -202,6 +219,8 @@ class Endpointer:
             self._start = buffered[0][0]
             for ft, f, s in buffered:
                 self._frames.append(f)
+                if self._silero is not None:
+                    self._silero.add(f)
                 if s:
                     self._speech += self._dt
                     self._last_speech_end = ft + self._dt
@@ -210,6 +229,30 @@ class Endpointer:
             return []
 
         self._frames.append(frame)
+        if self._silero is not None:
+            self._silero.add(frame)
+        segments, ended = self._turn_frame(t, speech)
+        out = self._confirm(segments)
+        if ended:
+            self._reset_turn()
+        return out
+
+    def _confirm(self, segments: list[Segment]) -> list[Segment]:
+        """Nothing of a turn is transcribed until Silero has heard speech in it (webrtcvad hears noise too)."""
+        if not segments or self._confirmed:
+            return segments
+        assert self._silero is not None
+        run = 0
+        for p in self._silero.score():
+            run = run + 1 if p >= self.config.silero_on else 0
+            if run >= self.config.silero_run:
+                self._confirmed = True
+                return segments
+        self.rejected += sum(1 for s in segments if s.final)
+        return []
+
+    def _turn_frame(self, t: float, speech: bool) -> tuple[list[Segment], bool]:
+        c = self.config
         now = t + self._dt
         out: list[Segment] = []
         if speech:
@@ -222,20 +265,21 @@ class Endpointer:
             self._silence += self._dt
         if self._silence >= c.end_silence - 1e-9:
             seg = self._final(self._last_speech_end)
-            self._reset_turn()
-            return [seg] if seg.audio.size else []
+            return ([seg] if seg.audio.size else []), True
         if self._silence >= c.pause - 1e-9 and not self._paused and self._speech >= c.min_speech:
             self._paused = True
+            self._last_partial = now  # the pause's text serves as the interim text too
             out.append(self._segment("pause", self._last_speech_end, now))
         if (now - self._start) >= c.max_segment:
             out.append(self._cut(now))
-            return out
+            return out, False
         if speech and self._speech >= c.first_partial:
-            due = self._last_partial is None or now - self._last_partial >= c.partial_every
+            every = max(c.partial_every, c.partial_growth * (now - self._start))
+            due = self._last_partial is None or now - self._last_partial >= every
             if due:
                 self._last_partial = now
                 out.append(self._segment("partial", now, now))
-        return out
+        return out, False
 
     def _end_time(self) -> float:
         return self._start + len(self._frames) * self._dt

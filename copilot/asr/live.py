@@ -58,7 +58,7 @@ class LiveConfig:
     reference_wait: float = 0.25  # how long a microphone frame may wait for the system audio of the same time
     level_every: float = 0.1
     stall_after: float = 3.0  # a live device silent this long is checked for having gone away
-    poll: float = 0.005
+    poll: float = 0.02
 
 
 @dataclass

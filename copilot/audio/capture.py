@@ -21,6 +21,7 @@ from copilot.session.utterance import PROSPECT, REP
 
 log = logging.getLogger(__name__)
 
+BLOCK_SECONDS = 0.04  # one callback per 40 ms: a small share of the latency budget, few wake-ups
 _ENV_LOCK = threading.Lock()  # PULSE_SOURCE is process-wide: set it only while one stream is created
 
 
@@ -53,7 +54,8 @@ class SoundDeviceSource(QueuedSource):
                 else:
                     os.environ.pop("PULSE_SOURCE", None)
                 self._stream = sd.InputStream(device=self.device, channels=1, samplerate=rate, dtype="float32",
-                                              callback=self._callback, finished_callback=self._finished)
+                                              blocksize=int(rate * BLOCK_SECONDS), callback=self._callback,
+                                              finished_callback=self._finished)
             except Exception as exc:  # noqa: BLE001 - sd.PortAudioError, ValueError for a bad device
                 raise DeviceError(f"{self.label}: cannot be opened ({exc})") from None
             finally:

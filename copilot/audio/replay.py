@@ -21,7 +21,7 @@ from copilot.session.utterance import PROSPECT, REP
 
 log = logging.getLogger(__name__)
 
-BLOCK_SECONDS = 0.02
+BLOCK_SECONDS = 0.04  # like a device callback every 40 ms (fewer wake-ups than 10 ms, still well under a frame of latency budget)
 
 
 class ReplaySource(QueuedSource):

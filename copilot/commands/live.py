@@ -1,0 +1,284 @@
+"""``copilot live``: the live pipeline without a window — microphone and system audio, or a replayed file.
+
+The same path the app uses (sources → endpointers → transcriber → ``CallSession``); here the events are
+printed: a rolling transcript for a person, or JSON Lines with ``--events`` (flushed as they happen):
+``started`` first, then ``partial``/``final`` lines and ``state`` after every change of the checklist,
+and the ``verdict`` last. Ctrl-C ends the call cleanly: what was said is transcribed, then the verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import signal
+import sys
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from copilot.errors import CopilotError, DeviceError, UsageError
+from copilot.session.events import Event, Finished, Lag, Level, Problem, Started, StateChanged, Transcribed
+
+log = logging.getLogger(__name__)
+
+SPEAKER_LABEL = {"rep": "Rep", "prospect": "Them"}
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("live", help="the live pipeline without a window (microphone + system audio, or --replay)",
+                       description="Listen to the microphone (the rep) and system audio (the other party), or replay "
+                                   "a stereo recording as if live, and transcribe and coach the call as it happens.")
+    p.add_argument("--replay", metavar="PATH", help="replay a recording (stereo: channel 0 rep, 1 other party) instead of the devices")
+    p.add_argument("--speed", type=float, default=1.0, metavar="X",
+                   help="replay speed: 1 = real time (default), 4 = four times faster, 0 = as fast as possible")
+    p.add_argument("--events", action="store_true", help="print JSON Lines events instead of a transcript")
+    p.add_argument("--out", metavar="DIR", help="write the transcripts, verdict, recap email and invite here when the call ends")
+    p.add_argument("--model", metavar="M", help="speech model (default: the bundled tiny.en)")
+    p.add_argument("--vertical", metavar="V", default=None, help="playbook: sales (default), recruiting, customer_success, real_estate, it_service_desk")
+    p.add_argument("--no-save", action="store_true", help="do not journal the call or record it in the history")
+    p.add_argument("--mic", metavar="DEV", help="microphone: device index or part of its name (see `copilot devices`); 'none' to leave it out")
+    p.add_argument("--system", metavar="SRC", help="system-audio source (see `copilot devices`); 'none' for the microphone only")
+    p.add_argument("--threads", type=int, default=1, metavar="N", help="CPU threads for the speech model (default 1)")
+    p.set_defaults(run=run)
+
+
+class _Printer:
+    """Turns events into output; called from the pipeline's threads, so it serialises itself."""
+
+    def __init__(self, events: bool) -> None:
+        self.events = events
+        self._lock = threading.Lock()
+        self._live: Any = None
+        self._partials: dict[str, str] = {}
+        self._problems: list[str] = []
+        if not events:
+            from rich.console import Console
+
+            self.console = Console()
+            self.err = Console(stderr=True)
+
+    # -- JSON Lines ------------------------------------------------------------------------------------------
+    def _line(self, obj: dict[str, Any]) -> None:
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.flush()
+
+    def __call__(self, event: Event) -> None:
+        with self._lock:
+            try:
+                self._handle(event)
+            except BrokenPipeError:
+                raise
+            except Exception:  # noqa: BLE001 - printing must never stop the call
+                log.exception("could not print an event")
+
+    def _handle(self, event: Event) -> None:
+        if isinstance(event, (Level, Lag)):
+            return
+        if isinstance(event, Problem):
+            self._problems.append(event.message)
+            if self.events:
+                sys.stderr.write(f"copilot: {event.message}\n")
+                sys.stderr.flush()
+            else:
+                self._print_text(f"[yellow]! {event.message}[/]", err=True)
+            return
+        if self.events:
+            self._json(event)
+        else:
+            self._text(event)
+
+    def _json(self, event: Event) -> None:
+        if isinstance(event, Started):
+            self._line({"type": "started", "started_at": event.started_at, "source": event.source})
+        elif isinstance(event, Transcribed):
+            u = event.utterance
+            self._line({"type": "final" if u.final else "partial", "speaker": u.speaker, "start": round(u.start, 3),
+                        "end": round(u.end, 3), "text": u.text, "emitted_at": round(event.emitted_at, 3)})
+        elif isinstance(event, StateChanged):
+            from copilot.coach import state_to_dict
+
+            self._line({"type": "state", **state_to_dict(event.state), "t": round(event.t, 3)})
+        elif isinstance(event, Finished):
+            self._line({"type": "verdict", **event.verdict})
+
+    # -- rolling transcript ------------------------------------------------------------------------------------
+    def _text(self, event: Event) -> None:
+        from copilot.commands.summary import clock
+
+        if isinstance(event, Started):
+            self._print_text(f"[dim]Listening ({event.source}) — Ctrl-C ends the call.[/]")
+        elif isinstance(event, Transcribed):
+            u = event.utterance
+            if u.final:
+                self._partials.pop(u.speaker, None)
+                style = "cyan" if u.speaker == "rep" else "magenta"
+                self._print_text(f"[dim]{clock(u.start)}[/] [bold {style}]{SPEAKER_LABEL[u.speaker]}:[/] {_escape(u.text)}")
+            else:
+                self._partials[u.speaker] = u.text
+            self._refresh()
+        elif isinstance(event, StateChanged):
+            prompt = getattr(event.state, "prompt", "")
+            if prompt:
+                self._print_text(f"    [green]→ {_escape(prompt)}[/]")
+
+    def _print_text(self, markup: str, err: bool = False) -> None:
+        if self._live is not None:
+            self._live.console.print(markup)
+        else:
+            (self.err if err else self.console).print(markup)
+
+    def _render(self) -> Any:
+        from rich.text import Text
+
+        text = Text()
+        for speaker, partial in self._partials.items():
+            text.append(f"{SPEAKER_LABEL[speaker]}: {partial} …\n", style="dim italic")
+        return text
+
+    def _refresh(self) -> None:
+        if self._live is not None:
+            self._live.update(self._render())
+
+    def open(self) -> None:
+        if not self.events and self.console.is_terminal:
+            from rich.live import Live
+
+            self._live = Live(self._render(), console=self.console, transient=True, auto_refresh=False)
+            self._live.start()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._live is not None:
+                self._live.stop()
+                self._live = None
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    speed = args.speed
+    if speed is None or not math.isfinite(speed) or speed < 0 or speed > 100:
+        raise UsageError(f"--speed must be between 0 (as fast as possible) and 100, not {args.speed:g}")
+    if args.replay is None and speed not in (1, 1.0):
+        raise UsageError("--speed applies to --replay only")
+    if args.threads < 1 or args.threads > 16:
+        raise UsageError("--threads must be between 1 and 16")
+    if args.out:
+        from copilot.export.atomic import ensure_output_dir
+
+        ensure_output_dir(Path(args.out))  # an unwritable --out fails before the call starts
+
+    printer = _Printer(args.events)
+    problems: list[str] = []
+    if args.replay:
+        from copilot.audio.replay import FileReplay
+
+        replay = FileReplay(args.replay, speed or None)
+        sources = list(replay.sources)
+        clock = replay.clock
+        source_name = str(Path(args.replay).resolve())
+        started_at = datetime.fromtimestamp(Path(args.replay).stat().st_mtime).replace(microsecond=0)
+        if replay.mono:
+            problems.append("the recording is mono: everything is attributed to the rep")
+    else:
+        from copilot.audio.capture import open_live_sources
+        from copilot.audio.frames import MonotonicClock
+
+        sources, problems = open_live_sources(args.mic, args.system)
+        if not sources:
+            raise DeviceError("nothing to listen to: " + "; ".join(problems or ["no audio device found"]))
+        clock = MonotonicClock()
+        source_name = "live"
+        started_at = datetime.now().replace(microsecond=0)
+
+    from copilot.asr.transcriber import Transcriber
+
+    transcriber = Transcriber.load(args.model, cpu_threads=args.threads)
+    from copilot.coach import Coach
+    from copilot.errors import InputError
+    from copilot.session.call import CallSession
+
+    try:
+        coach = Coach(started_at, args.vertical or "sales")
+    except InputError as exc:
+        if "vertical" in str(exc):
+            raise UsageError(f"--vertical: {exc}") from None
+        raise
+    vertical = coach.vertical
+    journal = None if args.no_save else _open_journal(args, started_at, source_name, vertical, printer)
+    session = CallSession(coach, on_event=printer, journal=journal)
+
+    from copilot.asr.live import LivePipeline
+
+    pipeline = LivePipeline(sources, transcriber, session, clock, on_event=printer)
+    printer(Started(started_at.isoformat(), source_name))
+    for message in problems:
+        printer(Problem(message))
+    printer.open()
+    try:
+        interrupted = _run_until_done(pipeline)
+    except DeviceError:
+        if journal is not None:
+            journal.discard()
+        raise
+    finally:
+        printer.close()
+    verdict = session.finish("complete")
+    if args.out:
+        from copilot.export.bundle import write_exports
+
+        write_exports(Path(args.out), session.utterances, verdict, started_at=started_at, vertical=vertical)
+    if not args.events:
+        from copilot.commands.summary import print_verdict
+
+        printer.console.print()
+        print_verdict(verdict, printer.console, title=Path(args.replay).name if args.replay else "live call")
+        if args.out:
+            printer.console.print(f"Exports written to {args.out}", style="dim")
+    log.info("call ended (%s)", "interrupted by the user" if interrupted else "sources ended")
+    return 0
+
+
+def _run_until_done(pipeline: Any) -> bool:
+    """Run until the sources end, or until Ctrl-C (then finish cleanly); True when interrupted."""
+    stop = threading.Event()
+    previous: Callable[..., Any] | int | None = None
+
+    def on_signal(signum: int, frame: Any) -> None:  # noqa: ARG001
+        if stop.is_set():  # a second Ctrl-C: give up waiting
+            raise KeyboardInterrupt
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, on_signal)
+    try:
+        pipeline.start()
+        while not pipeline.wait(0.2):
+            if stop.is_set():
+                pipeline.stop()
+                break
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    return stop.is_set()
+
+
+def _open_journal(args: argparse.Namespace, started_at: datetime, source: str, vertical: str,
+                  printer: _Printer) -> Any:
+    try:
+        from copilot.store.journal import CallJournal
+        from copilot.store.paths import data_dir
+    except ImportError:
+        return None
+    try:
+        return CallJournal.start(data_dir(args.data_dir), started_at=started_at, source=source, vertical=vertical)
+    except CopilotError as exc:  # a full disk must not stop the call
+        printer(Problem(f"{exc}; this call will not be saved in the history — use --out to keep it"))
+        return None
