@@ -166,7 +166,7 @@ class Coach:
             if f.confirm and (f.question or len(f.norm.tokens) < 30):
                 self._confirm.append(i)
         # objections and signals from the other party
-        if role == PROSPECT and f.objection is not None:
+        if (role == PROSPECT or not self.speakers_separated) and f.objection is not None:
             prev_turn = self._tracker._prev_turn(i)
             before = prev_turn[0] - 1 if prev_turn else -1
             repeated = any(o.type == f.objection and before <= o.utterance < i for o in self._objections[-2:])

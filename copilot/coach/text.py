@@ -37,7 +37,7 @@ _SLANG = {"gonna": "going to", "wanna": "want to", "lemme": "let me", "gotta": "
           "dunno": "dont know", "gimme": "give me", "ya": "you", "yknow": "you know", "cuz": "because", "cause": "because",
           "tmrw": "tomorrow", "tmr": "tomorrow", "tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow",
           "okey": "okay", "k": "okay", "alrighty": "alright", "thx": "thanks", "pls": "please", "plz": "please"}
-_FILLERS = {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "mm", "mhm"}
+_FILLERS = {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "mm"}
 # After these words a homophone of a small number can only be the number ("at to pm", "by for").
 _TIME_PREPS = {"at", "by", "around", "until", "till", "til", "from", "before", "after"}
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "fore": "4", "ate": "8", "won": "1"}
@@ -98,9 +98,20 @@ def _words_to_numbers(tokens: list[str]) -> list[str]:
     return out
 
 
+_TO_VERBS = {"like", "want", "need", "have", "going", "able", "love", "plan", "planning", "trying", "happy", "ready",
+             "used", "wanted", "needed", "hoping", "hope", "try", "supposed", "got", "glad", "easy", "hard", "ought"}
+_NOT_AFTER_TO = {"pm", "am", "oclock", "or", "and", "|", "", "thirty", "fifteen", "forty", "people", "of", "weeks", "days",
+                 "hours", "minutes", "times", "teams"}
+
+
 def _fix_homophones(tokens: list[str]) -> list[str]:
     out = list(tokens)
     for i, t in enumerate(out):
+        if t in ("2", "two") and i > 0 and out[i - 1] in _TO_VERBS:
+            nxt = out[i + 1] if i + 1 < len(out) else ""
+            if nxt not in _NOT_AFTER_TO and not nxt[:1].isdigit():
+                out[i] = "to"  # "id like two set up a call": ASR wrote the number for "to"
+                continue
         if t not in _HOMOPHONES:
             continue
         prev = out[i - 1] if i > 0 else ""
@@ -121,6 +132,10 @@ def _strip_fillers(tokens: list[str]) -> list[str]:
     i = 0
     while i < n:
         t = tokens[i]
+        if t in ("mhm", "mmhm", "mmhmm", "uhhuh") or (t in ("mm", "uh", "um") and i + 1 < n and tokens[i + 1] in ("hmm", "huh", "hm")):
+            out.append("yeah")  # a spoken "uh-huh" / "mm-hmm" is a yes, not a hedge
+            i += 1 if t in ("mhm", "mmhm", "mmhmm", "uhhuh") else 2
+            continue
         if t in _FILLERS:
             i += 1
             continue

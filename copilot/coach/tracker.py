@@ -158,8 +158,21 @@ class Tracker:
         second_thoughts = f.objection in ("think_about_it", "discuss_with_team", "not_ready") and not f.accept
         if (f.retract and not (f.accept and f.step_times and not f.decline)) or second_thoughts:
             agreed = [s for s in self.steps if speaker in s.agreed_by and s.status == "accepted"]
-            if agreed:
-                target = max(agreed, key=lambda s: (s.accepted_at or -1, s.index))
+            target = max(agreed, key=lambda s: (s.accepted_at or -1, s.index)) if agreed else None
+            moved = [m for m in f.step_times if target is not None and not _matches_any(m, target.slots)]
+            if target is not None and moved and not second_thoughts:
+                # "can we push it to friday at 9?": not taken back, moved - a counter-proposal
+                for m in moved:
+                    self._add_slot(target, m, i, speaker)
+                target.offered = [s for s in target.slots if s.utterance == i]
+                target.status, target.agreed_by = "pending", {speaker}
+                target.stated_by, target.stated_at = speaker, i
+                target.statements.append(i)
+                events.append(("counter", target))
+                if speaker == REP:
+                    self._lock_check(i, f)
+                return events
+            if target is not None:
                 target.status = "retracted"
                 target.retracted_at = i
                 target.agreed_by.discard(speaker)

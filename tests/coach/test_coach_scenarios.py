@@ -202,3 +202,37 @@ def test_prompt_follows_the_method() -> None:
     assert "invite" in s3.prompt.lower()
     s4 = coach.feed(say("P: actually i need to think about it")[0])
     assert s4.prompt.startswith("What specific things")
+
+
+def test_moving_an_agreed_step_is_a_counter_proposal_not_a_retraction() -> None:
+    v = verdict(
+        "R: lets do the demo with your vp on monday at 10",
+        "P: monday at 10 works",
+        "P: actually can we push it to tuesday at 2",
+        "R: tuesday at 2 works for me",
+    )
+    assert v["next_steps_secured"] is True
+    assert v["next_step"]["when"] == "2026-11-24T14:00:00"
+
+
+def test_backchannels_are_yeses_and_homophones_are_fixed() -> None:
+    v = verdict(
+        "R: id like two set up a demo for you and your team",
+        "R: how about friday at ten",
+        "P: uh huh friday at ten is fine",
+    )
+    assert v["next_steps_secured"] is True and v["next_step"]["when"] == "2026-11-20T10:00:00"
+    v = verdict("R: can we do the security review on tuesday at to", "P: mm hmm that works")
+    assert v["next_steps_secured"] is True and v["next_step"]["when"] == "2026-11-24T14:00:00"
+
+
+def test_a_sentence_split_across_turns_still_locks() -> None:
+    v = verdict(
+        "R: so what id suggest",
+        "R: is a technical deep dive with your architects",
+        "R: i have tuesday at two",
+        "R: or thursday at ten which works",
+        "P: thursday at ten",
+    )
+    assert v["stages"]["lock"]["met"] and v["next_steps_secured"]
+    assert v["next_step"]["when"] == "2026-11-19T10:00:00"
