@@ -28,7 +28,14 @@ _ACTION_STOP = {"|", "where", "so", "which", "if", "because", "once", "as", "whe
                 "does", "would", "is", "are", "and", "to", "for", "by", "at", "on", "next", "this", "tomorrow",
                 "today", "tonight", "before", "after", "within", "in", "i", "ill", "we", "well", "you", "can", "could",
                 "should", "will", "it", "them", "those"}
-_ACTION_KEEP_AND = {"and"}  # "you and priya": kept when followed by a name-like word (not a verb)
+_LEFT_STOP = _ACTION_STOP | {
+    "a", "an", "the", "our", "your", "their", "my", "his", "her", "get", "have", "do", "be", "set", "up", "book",
+    "schedule", "suggest", "propose", "recommend", "like", "love", "want", "need", "into", "onto", "of", "about", "was",
+    "its", "thats", "whats", "what", "how", "id", "lets", "me", "us", "him", "this", "these", "some", "any", "1",
+    "run", "do", "put", "bring", "need", "get", "doing", "having", "with", "just", "also", "really", "maybe", "yes",
+    "yeah", "okay", "ok", "great", "sure", "so", "then", "here", "there", "heres", "step", "would", "wed", "could",
+    "see", "show", "line", "push", "send", "pull", "got", "ive", "im", "were", "been", "go",
+}  # "you and priya": kept when followed by a name-like word (not a verb)
 _PICKY = re.compile(r" (?:is|s) (?:better|easier|best|good|fine|great|perfect|open|free)| works| please| it is| "
                     r"then| sounds good| for me")
 
@@ -114,6 +121,14 @@ def _action_text(norm: Normalized, m: re.Match[str], times: tuple[TimeMention, .
     start_tok = max(0, min(start_tok, len(toks) - 1))
     end_tok = max(start_tok + 1, min(end_tok, len(toks)))
     time_starts = {t.start for t in times}
+    time_ends = {t.end for t in times}
+    # a word or two of what kind of step it is ("admin training", "written root-cause report")
+    k = 0
+    while start_tok > 0 and k < 2 and toks[start_tok - 1] not in _LEFT_STOP and start_tok not in time_ends \
+            and not toks[start_tok - 1].isdigit() or (start_tok > 0 and k < 2 and toks[start_tok - 1].isdigit()
+                                                       and toks[start_tok].startswith("minute")):
+        start_tok -= 1
+        k += 1
     j = end_tok
     extra = 0
     while j < len(toks) and extra < 7 and j not in time_starts:

@@ -26,7 +26,9 @@ PACKAGED_DIR = Path(__file__).resolve().parent / "playbooks"
 VERTICALS = ("sales", "recruiting", "customer_success", "real_estate", "it_service_desk")
 _ALIASES = {"cs": "customer_success", "customer-success": "customer_success", "realestate": "real_estate",
             "real-estate": "real_estate", "itsd": "it_service_desk", "it": "it_service_desk",
-            "it-service-desk": "it_service_desk", "service_desk": "it_service_desk"}
+            "it-service-desk": "it_service_desk", "service_desk": "it_service_desk",
+            # transcripts that span verticals (or do not say) get the general sales phrasing
+            "mixed": "sales", "general": "sales", "default": "sales", "": "sales"}
 
 _LISTS = ("actions", "vague_actions", "info_actions", "requests", "commit", "fact_cues", "accept", "hedge", "defer", "pledge", "decline",
           "time_decline",

@@ -34,7 +34,7 @@ _LIKE_KEEP_PREV = {"would", "id", "youd", "wed", "theyd", "hed", "shed", "i", "y
                    "just", "not", "what", "much", "anything", "people", "he", "she", "would", "wouldnt", "also", "do"}
 _LIKE_KEEP_NEXT = {"to", "that", "this", "it", "these", "those", "them", "him", "her"}
 _SLANG = {"gonna": "going to", "wanna": "want to", "lemme": "let me", "gotta": "got to", "kinda": "kind of",
-          "dunno": "dont know", "gimme": "give me", "ya": "you", "yknow": "you know", "cuz": "because", "cause": "because",
+          "dunno": "dont know", "gimme": "give me", "ya": "you", "yknow": "you know", "cuz": "because",
           "tmrw": "tomorrow", "tmr": "tomorrow", "tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow",
           "okey": "okay", "k": "okay", "alrighty": "alright", "thx": "thanks", "pls": "please", "plz": "please"}
 _FILLERS = {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "mm"}
