@@ -106,6 +106,7 @@ def score(endings: list[dict[str, Any]], asr: bool = False, details: bool = Fals
     kind_ok = 0
     obj = [0, 0, 0]
     obj_types = [0, 0, 0]
+    weak = [0, 0, 0]
     all_times: list[float] = []
     wrong: list[str] = []
     for e in endings:
@@ -154,6 +155,12 @@ def score(endings: list[dict[str, Any]], asr: bool = False, details: bool = Fals
         obj_types[0] += len(got_t & want_t)
         obj_types[1] += len(got_t - want_t)
         obj_types[2] += len(want_t - got_t)
+        got_w = {w["utterance"] for w in v["weak_next_steps"]}
+        want_w = set(labels.get("weak_next_steps", []))
+        if "weak_next_steps" in labels:
+            weak[0] += len(got_w & want_w)
+            weak[1] += len(got_w - want_w)
+            weak[2] += len(want_w - got_w)
         if got_o != want_o:
             problems.append(f"objections got {sorted(got_o)} want {sorted(want_o)}")
         if problems:
@@ -181,6 +188,7 @@ def score(endings: list[dict[str, Any]], asr: bool = False, details: bool = Fals
         "time_kind": kind_ok / n if n else 0.0,
         "objection_f1": _f1(*obj),
         "objection_type_f1_per_ending": _f1(*obj_types),
+        "weak_next_steps_f1": _f1(*weak),
         "p95_ms_per_utterance": p95,
         "p95_ms_single_run": raw_p95,
         "utterances": len(all_times),
@@ -206,6 +214,7 @@ def table(r: dict[str, Any], title: str) -> str:
         ("objection F1 (utterance+type)", r["objection_f1"], "≥ 0.80"),
         ("objection F1 (types per ending)", r["objection_type_f1_per_ending"], ""),
         ("time kind accuracy", r["time_kind"], ""),
+        ("weak next steps F1 (utterance)", r["weak_next_steps_f1"], ""),
         ("p95 ms per utterance (best of 3 runs)", r["p95_ms_per_utterance"], "< 2"),
         ("p95 ms per utterance (single run)", r["p95_ms_single_run"], ""),
     ]

@@ -98,6 +98,7 @@ class Coach:
         self._mono: dict[str, Any] = {}
         self._run: tuple[str, float, float] | None = None
         self._lock_praised = False
+        self._control_coached: set[int] = set()
         self._state = initial_state()
         self.prompt_initial()
 
@@ -187,16 +188,22 @@ class Coach:
             for kind, strength in f.signals:
                 self._signals.append(CommitmentSignal(i, u.start, kind, strength, u.text))
         # weak next steps (either side), unless the same words pin a concrete step
+        focal = self._tracker.focal()
+        secured_now = focal is not None and focal.kind == "specific" and focal.status == "accepted" and focal.specific_time
+        wh_question = bool(f.norm.tokens) and f.norm.tokens[0] in ("when", "which", "what", "how", "who", "where", "oh") \
+            and f.question
         if f.weak is not None and not (f.action and (f.step_times or f.trigger)) and not (
             f.step_times and f.accept
-        ):
+        ) and not secured_now and not f.retract and not f.invite_now and " invite" not in f" {f.norm.text}" \
+                and not wh_question:
             self._weak.append(WeakNextStep(i, u.start, u.text, f.weak[1]))
             if role == REP:
                 self._coach(u.start, "Commitment", f"Weak next step: '{_snip(u.text)}'.", f.weak[1])
         # control: a step stated by the rep and not confirmed
         if self._await_ack is not None and role == PROSPECT:
             j, st = self._await_ack
-            if st.status != "accepted":
+            if st.status != "accepted" and st.index not in self._control_coached:
+                self._control_coached.add(st.index)
                 when = spoken_time(st) or "that time"
                 self._coach(u.start, "Control", f"Rep stated next step but didn't confirm {party}'s agreement.",
                             pb.suggestions.get("confirm_time", "Does {time} work on your end?").format(time=when))
