@@ -136,10 +136,14 @@ def words(text: str) -> list[str]:
 
 
 class DuplicateFilter:
-    """Drops a rep line that repeats an other-party line said at the same time (thread-safe)."""
+    """Drops a rep line that repeats an other-party line said over the same stretch of time (thread-safe).
 
-    def __init__(self, slack: float = 1.0, threshold: float = 0.6, keep: int = 50) -> None:
-        self.slack = slack
+    A leaked line occupies the same time as the original, so most of the rep line must lie inside the
+    other party's; a rep answering "Thanks, bye." a second after the other party said it is kept.
+    """
+
+    def __init__(self, min_overlap: float = 0.5, threshold: float = 0.6, keep: int = 50) -> None:
+        self.min_overlap = min_overlap
         self.threshold = threshold
         self._recent: deque[Utterance] = deque(maxlen=keep)
         self._lock = threading.Lock()
@@ -156,9 +160,10 @@ class DuplicateFilter:
         mine = words(utterance.text)
         if not mine:
             return False
+        span = max(utterance.end - utterance.start, 1e-3)
         with self._lock:
             theirs = [u for u in self._recent
-                      if u.start - self.slack < utterance.end and utterance.start < u.end + self.slack]
+                      if min(u.end, utterance.end) - max(u.start, utterance.start) >= self.min_overlap * span]
         if not theirs:
             return False
         other = [w for u in theirs for w in words(u.text)]

@@ -31,6 +31,8 @@ from copilot.session.utterance import PROSPECT, REP, Utterance
 
 log = logging.getLogger(__name__)
 
+MAX_HOLD = 2.0  # seconds of microphone audio that may wait for the system audio before going on without it
+
 
 class SpeechToText(Protocol):
     """What the worker needs from ``copilot.asr.transcriber.Transcriber``."""
@@ -161,6 +163,7 @@ class LivePipeline:
         }
         self._spec: dict[str, tuple[int, float, float, str]] = {}  # speaker -> (utt, start, end, text)
         self._paused: dict[str, bool] = {}  # a speculative final is queued for this speaker's turn
+        self._reference_seen = time.monotonic()  # when the system audio last delivered frames
         self._capture: threading.Thread | None = None
         self._worker: threading.Thread | None = None
         self.problems: list[str] = []
@@ -218,6 +221,8 @@ class LivePipeline:
                     frames = source.read(cfg.poll if len(active) == 1 or source is active[-1] else 0.0)
                     if frames:
                         last_audio[source.speaker] = time.monotonic()
+                        if source is reference:
+                            self._reference_seen = last_audio[source.speaker]
                     for frame in frames:
                         levels[source.speaker].append(dbfs(frame.samples))
                         if source.speaker == REP and self._gate is not None:
@@ -267,13 +272,16 @@ class LivePipeline:
             self._work.close()
 
     def _release(self, held: deque[Frame], force: bool, reference: AudioSource | None) -> None:
+        """Feed held microphone frames once the system audio of their time is in — or at once when the system
+        audio has delivered nothing for a while (a loopback is silent while nothing plays; a device died)."""
         if not held:
             return
         covered = self._gate.covered_until if self._gate is not None else float("inf")
-        now = self.clock.now()
+        quiet = time.monotonic() - self._reference_seen > self.config.reference_wait
+        backlog = held[-1].end - held[0].t > MAX_HOLD
         while held:
             frame = held[0]
-            if force or reference is None or covered >= frame.end - 1e-3 or now - frame.end > self.config.reference_wait:
+            if force or reference is None or quiet or backlog or covered >= frame.end - 1e-3:
                 held.popleft()
                 self._feed(REP, frame)
             else:

@@ -18,7 +18,8 @@ from copilot.audio.frames import CallClock, Frame, FrameAssembler, RawBlock
 
 log = logging.getLogger(__name__)
 
-QUEUE_BLOCKS = 512  # ~5 s of 10 ms blocks: room for a stalled consumer without unbounded memory
+QUEUE_BLOCKS = 512  # ~20 s of 40 ms blocks: room for a stalled consumer without unbounded memory
+READ_BLOCKS = 16  # at most this many blocks per read(), so a consumer of several sources takes turns
 
 
 @runtime_checkable
@@ -35,7 +36,7 @@ class AudioSource(Protocol):
         """Close the device; idempotent."""
 
     def read(self, timeout: float) -> list[Frame]:
-        """Frames that arrived since the last call (waits up to ``timeout`` s for the first one)."""
+        """Frames that arrived since the last call, a bounded batch of them (waits up to ``timeout`` s)."""
 
     @property
     def finished(self) -> bool:
@@ -102,6 +103,7 @@ class QueuedSource:
             block = self._queue.get(timeout=timeout) if timeout > 0 else self._queue.get_nowait()
         except queue.Empty:
             return frames
+        taken = 1
         while True:
             if block is _END:
                 frames.extend(self._assembler.flush())
@@ -110,10 +112,13 @@ class QueuedSource:
             if block.overflow:
                 self._overflows += 1
             frames.extend(self._assembler.push(block))
+            if taken >= READ_BLOCKS:
+                break
             try:
                 block = self._queue.get_nowait()
             except queue.Empty:
                 break
+            taken += 1
         return frames
 
     def fill_to(self, t: float) -> list[Frame]:

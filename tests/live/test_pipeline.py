@@ -1,0 +1,227 @@
+"""The live pipeline end to end: replayed calls in, finals and partials out, devices that fail."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from copilot.asr.live import LiveConfig, LivePipeline
+from copilot.asr.wer import wer
+from copilot.audio.frames import ManualClock, RawBlock
+from copilot.audio.replay import FileReplay
+from copilot.audio.source import QueuedSource
+from copilot.errors import DeviceError
+from copilot.session.events import Lag, Level, Problem
+from copilot.session.utterance import Utterance
+
+
+class Recorder:
+    """Stands in for CallSession (same two methods) and records events."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.partials: list[tuple[Utterance, float]] = []
+        self.finals: list[tuple[Utterance, float]] = []
+        self.events: list[object] = []
+
+    def partial(self, u: Utterance, emitted_at: float) -> None:
+        with self.lock:
+            self.partials.append((u, emitted_at))
+
+    def add(self, u: Utterance, emitted_at: float) -> None:
+        with self.lock:
+            self.finals.append((u, emitted_at))
+
+    def event(self, e: object) -> None:
+        with self.lock:
+            self.events.append(e)
+
+
+class Words:
+    """A transcriber stand-in: one word per half second of audio, optionally slow."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.calls = {"partial": 0, "final": 0}
+
+    def transcribe(self, audio: np.ndarray, *, partial: bool = False):
+        self.calls["partial" if partial else "final"] += 1
+        if self.delay:
+            time.sleep(self.delay)
+
+        class R:
+            text = " ".join(["word"] * max(1, int(audio.shape[0] / 8000)))
+        return R()
+
+
+class ArraySource(QueuedSource):
+    """A device stand-in fed from an array by its own thread; ``die_at`` makes it vanish mid-call."""
+
+    def __init__(self, speaker: str, audio: np.ndarray, clock: ManualClock, die_at: float | None = None,
+                 fail_start: bool = False) -> None:
+        super().__init__(speaker, f"test {speaker}")
+        self.audio = audio
+        self.clock = clock
+        self.die_at = die_at
+        self.fail_start = fail_start
+        self._set_rate(16_000)
+
+    def start(self, clock) -> None:
+        if self.fail_start:
+            raise DeviceError(f"{self.label}: cannot be opened (unplugged)")
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        block = 640
+        for i in range(0, self.audio.shape[0], block):
+            t = i / 16_000
+            if self.die_at is not None and t >= self.die_at:
+                self._end(f"{self.label} stopped delivering audio (device disconnected?)")
+                return
+            while not self._deliver_blocking(RawBlock(t, self.audio[i:i + block, None].copy())):
+                pass
+            self.clock.advance_to(t + block / 16_000)
+            time.sleep(0.0005)
+        self._end()
+
+    def stop(self) -> None:
+        self.die_at = 0.0
+
+
+def _run(pipeline: LivePipeline, timeout: float = 120) -> None:
+    pipeline.start()
+    assert pipeline.wait(timeout), "the pipeline did not finish"
+
+
+def _call(shared_dir, name="cs-01", folder="calls"):
+    path = shared_dir / folder / f"{name}.flac"
+    return path, json.loads(path.with_suffix(".json").read_text())["utterances"]
+
+
+def test_replayed_call_gives_each_line_once_with_the_right_speaker(shared_dir) -> None:
+    path, truth = _call(shared_dir)
+    replay = FileReplay(path, speed=None)
+    rec = Recorder()
+    pipeline = LivePipeline(replay.sources, Words(), rec, replay.clock, on_event=rec.event)
+    _run(pipeline)
+    finals = [u for u, _ in rec.finals]
+    for u in truth:
+        cover = [f for f in finals if f.speaker == u["speaker"] and f.start < u["end"] and f.end > u["start"]]
+        assert cover, u["text"]
+    assert not [f for f in finals if not any(f.speaker == u["speaker"] and f.start < u["end"] and f.end > u["start"]
+                                             for u in truth)]
+    for u, emitted in rec.finals:
+        assert u.final and emitted >= u.end - 1e-6  # never before the speech it transcribes
+    assert all(not u.final for u, _ in rec.partials)
+    assert any(isinstance(e, Level) for e in rec.events) and any(isinstance(e, Lag) for e in rec.events)
+    assert pipeline.stats.reused_finals > 0  # speculative finals were ready at end of turn
+
+
+def test_finals_are_never_dropped_when_the_transcriber_is_slow(shared_dir) -> None:
+    path, _ = _call(shared_dir, "itsd-04")
+    fast = Recorder()
+    replay = FileReplay(path, speed=None)
+    _run(LivePipeline(replay.sources, Words(), fast, replay.clock))
+
+    slow = Recorder()
+    replay = FileReplay(path, speed=8.0)
+    pipeline = LivePipeline(replay.sources, Words(delay=0.25), slow, replay.clock)
+    _run(pipeline)
+    assert sorted((u.speaker, u.start, u.end) for u, _ in slow.finals) == \
+        sorted((u.speaker, u.start, u.end) for u, _ in fast.finals)
+    assert pipeline.stats.skipped_partials > 0
+
+
+def _speech(shared_dir, seconds: float) -> tuple[np.ndarray, np.ndarray]:
+    data, _ = sf.read(str(shared_dir / "calls" / "cs-01.flac"), dtype="float32")
+    n = int(seconds * 16_000)
+    return data[:n, 0].copy(), data[:n, 1].copy()
+
+
+def test_a_device_that_disappears_mid_call_is_reported_and_the_call_goes_on(shared_dir) -> None:
+    rep_audio, their_audio = _speech(shared_dir, 30.0)
+    clock = ManualClock()
+    rec = Recorder()
+    rep = ArraySource("rep", rep_audio, clock, die_at=8.0)  # mid-sentence: the rep speaks 0.6–14.7 s
+    other = ArraySource("prospect", their_audio, clock)
+    pipeline = LivePipeline([rep, other], Words(), rec, clock, on_event=rec.event)
+    _run(pipeline)
+    problems = [e for e in rec.events if isinstance(e, Problem)]
+    assert len(problems) == 1 and "disconnected" in problems[0].message and "goes on" in problems[0].message
+    assert not problems[0].fatal
+    rep_finals = [u for u, _ in rec.finals if u.speaker == "rep"]
+    assert rep_finals and rep_finals[0].end == pytest.approx(8.0, abs=0.2)  # the turn in progress was kept
+    assert [u for u, _ in rec.finals if u.speaker == "prospect" and u.start > 8.0]  # the other side goes on
+
+
+def test_a_device_that_cannot_open_is_reported_and_the_other_one_runs(shared_dir) -> None:
+    rep_audio, their_audio = _speech(shared_dir, 18.0)
+    clock = ManualClock()
+    rec = Recorder()
+    pipeline = LivePipeline([ArraySource("rep", rep_audio, clock, fail_start=True),
+                             ArraySource("prospect", their_audio, clock)], Words(), rec, clock, on_event=rec.event)
+    _run(pipeline)
+    assert any(isinstance(e, Problem) and "unplugged" in e.message for e in rec.events)
+    assert {u.speaker for u, _ in rec.finals} == {"prospect"}
+
+
+def test_no_device_at_all_is_a_device_error() -> None:
+    clock = ManualClock()
+    a = ArraySource("rep", np.zeros(1600, np.float32), clock, fail_start=True)
+    with pytest.raises(DeviceError, match="no audio source"):
+        LivePipeline([a], Words(), Recorder(), clock).start()
+
+
+def test_stop_finishes_the_turn_in_progress(shared_dir) -> None:
+    path, _ = _call(shared_dir)
+    replay = FileReplay(path, speed=4.0)
+    rec = Recorder()
+    pipeline = LivePipeline(replay.sources, Words(), rec, replay.clock)
+    pipeline.start()
+    time.sleep(1.5)  # ~6 s of call: the rep is mid-sentence
+    pipeline.stop()
+    assert pipeline.done
+    assert rec.finals and rec.finals[0][0].speaker == "rep"
+
+
+@pytest.mark.slow
+def test_real_model_live_finals_match_the_call(shared_dir, transcriber) -> None:
+    path, truth = _call(shared_dir, "sales-03")
+    replay = FileReplay(path, speed=None)
+    rec = Recorder()
+    _run(LivePipeline(replay.sources, transcriber, rec, replay.clock))
+    pairs = []
+    for speaker in ("rep", "prospect"):
+        ref = " ".join(u["text"] for u in truth if u["speaker"] == speaker)
+        hyp = " ".join(u.text for u, _ in sorted(rec.finals, key=lambda x: x[0].start) if u.speaker == speaker)
+        pairs.append((ref, hyp))
+    assert wer(pairs) < 0.15
+
+
+@pytest.mark.slow
+def test_real_model_on_loudspeakers_each_line_once(shared_dir, transcriber) -> None:
+    path, truth = _call(shared_dir, "itsd-01", folder="calls_speakers")
+    replay = FileReplay(path, speed=None)
+    rec = Recorder()
+    _run(LivePipeline(replay.sources, transcriber, rec, replay.clock, config=LiveConfig()))
+    theirs = [u for u in truth if u["speaker"] == "prospect"]
+    rep_lines = [u for u, _ in rec.finals if u.speaker == "rep"]
+    for line in rep_lines:
+        assert not any(line.start < u["end"] - 0.3 and line.end > u["start"] + 0.3 for u in theirs), line.text
+    heard = [u for u in theirs if any(f.speaker == "prospect" and f.start < u["end"] and f.end > u["start"]
+                                      for f, _ in rec.finals)]
+    assert len(heard) == len(theirs)
+
+
+def test_silence_and_noise_give_no_words(shared_dir) -> None:
+    replay = FileReplay(shared_dir / "calls" / "silence_and_noise.flac", speed=None)
+    rec = Recorder()
+    words = Words()
+    _run(LivePipeline(replay.sources, words, rec, replay.clock))
+    assert rec.finals == [] and rec.partials == []
+    assert words.calls == {"partial": 0, "final": 0}  # nothing even reached the model
