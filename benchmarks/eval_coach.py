@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from copilot.coach import Coach  # noqa: E402
-from copilot.session.utterance import Utterance  # noqa: E402
+from copilot.coach import Coach
+from copilot.session.utterance import Utterance
 
 DEFAULT_ENDINGS = ROOT.parent / "shared" / "eval" / "endings.jsonl"
 CALL_DATE = datetime(2026, 11, 18, 10, 0, 0)  # the endings carry no started_at; a fixed Wednesday

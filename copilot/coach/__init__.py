@@ -15,5 +15,14 @@ from copilot.coach.playbook import VERTICALS, Playbook, load_playbook
 from copilot.coach.state import CloseState
 from copilot.coach.verdict import format_coaching, state_to_dict
 
-__all__ = ["Coach", "analyze", "load_playbook", "VERTICALS", "Playbook", "CloseState", "state_to_dict",
-           "format_coaching", "initial_state"]
+__all__ = [
+           "VERTICALS",
+           "CloseState",
+           "Coach",
+           "Playbook",
+           "analyze",
+           "format_coaching",
+           "initial_state",
+           "load_playbook",
+           "state_to_dict",
+]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from copilot.coach.features import Features, features
 from copilot.coach.playbook import Playbook, load_playbook
@@ -99,6 +100,7 @@ class Coach:
         self._run: tuple[str, float, float] | None = None
         self._lock_praised = False
         self._control_coached: set[int] = set()
+        self._clarity_coached: set[str] = set()
         self._state = initial_state()
         self.prompt_initial()
 
@@ -199,9 +201,19 @@ class Coach:
             self._weak.append(WeakNextStep(i, u.start, u.text, f.weak[1]))
             if role == REP:
                 self._coach(u.start, "Commitment", f"Weak next step: '{_snip(u.text)}'.", f.weak[1])
+        # clarity: the rep settles for a time the calendar cannot hold ("next week", "soon")
+        weak_here = bool(self._weak) and self._weak[-1].utterance == i and role == REP
+        if role == REP and f.vague_times and not f.step_times and (f.vague_action or f.pledge or f.accept) \
+                and not secured_now and not weak_here:
+            phrase = f.vague_times[0].text
+            if phrase not in self._clarity_coached and phrase not in ("later", "soon") or (
+                    phrase == "soon" and f.vague_action and phrase not in self._clarity_coached):
+                self._clarity_coached.add(phrase)
+                self._coach(u.start, "Clarity", f"'{phrase}' is not a time anyone can put in a calendar.",
+                            pb.suggestions.get("pin_time", "What day and time works? Let's get it on the calendar now."))
         # control: a step stated by the rep and not confirmed
         if self._await_ack is not None and role == PROSPECT:
-            j, st = self._await_ack
+            _, st = self._await_ack
             if st.status != "accepted" and st.index not in self._control_coached:
                 self._control_coached.add(st.index)
                 when = spoken_time(st) or "that time"
@@ -209,9 +221,9 @@ class Coach:
                             pb.suggestions.get("confirm_time", "Does {time} work on your end?").format(time=when))
             self._await_ack = None
         for kind, obj_step in events:
-            st = obj_step if isinstance(obj_step, Step) else None
-            if st is None:
+            if not isinstance(obj_step, Step):
                 continue
+            st = obj_step
             if kind == "stated" and role == REP and st.kind == "specific" and st.specific_time and not (
                 f.question or f.ack_request
             ) and st.status != "accepted":
@@ -357,7 +369,7 @@ class Coach:
 
     def _two_slots(self) -> tuple[str, str]:
         d = self.call_date.date()
-        days = []
+        days: list[date] = []
         k = 1
         while len(days) < 3:
             cand = d + timedelta(days=k)
@@ -386,4 +398,4 @@ def analyze(utterances: Sequence[Utterance], call_date: datetime, vertical: str 
     return coach.verdict()
 
 
-__all__ = ["Coach", "analyze", "initial_state", "describe"]
+__all__ = ["Coach", "analyze", "describe", "initial_state"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from copilot.coach.playbook import Playbook
 from copilot.coach.text import Normalized, normalize
@@ -32,7 +33,7 @@ _LEFT_STOP = _ACTION_STOP | {
     "a", "an", "the", "our", "your", "their", "my", "his", "her", "get", "have", "do", "be", "set", "up", "book",
     "schedule", "suggest", "propose", "recommend", "like", "love", "want", "need", "into", "onto", "of", "about", "was",
     "its", "thats", "whats", "what", "how", "id", "lets", "me", "us", "him", "this", "these", "some", "any", "1",
-    "run", "do", "put", "bring", "need", "get", "doing", "having", "with", "just", "also", "really", "maybe", "yes",
+    "run", "put", "bring", "doing", "having", "with", "just", "also", "really", "maybe", "yes",
     "yeah", "okay", "ok", "great", "sure", "so", "then", "here", "there", "heres", "step", "would", "wed", "could",
     "see", "show", "line", "push", "send", "pull", "got", "ive", "im", "were", "been", "go",
 }  # "you and priya": kept when followed by a name-like word (not a verb)
@@ -167,10 +168,9 @@ def _step_times(pb: Playbook, norm: Normalized, times: tuple[TimeMention, ...], 
         fact = pb.has("fact_cues", before)
         if fact and not context:
             continue
-        if fact and m.start > 0 and toks[m.start - 1] in ("is", "are", "until", "since", "starts", "closes"):
-            # "month-end close is friday": a fact about the calendar, not a slot - unless offered as a step
-            if not pb.has("propose", f" {norm.text} ") and not pb.has("ack_request", f" {norm.text} "):
-                continue
+        if fact and m.start > 0 and toks[m.start - 1] in ("is", "are", "until", "since", "starts", "closes") \
+                and not pb.has("propose", f" {norm.text} ") and not pb.has("ack_request", f" {norm.text} "):
+            continue  # "month-end close is friday": a fact about the calendar, not a slot
         out.append(m)
     return tuple(out)
 
@@ -234,7 +234,7 @@ def _features_cached(text: str, pb: Playbook) -> Features:
     now_offer = any(t.kind == "now" for t in times) and any(t.specific for t in times) and " or " in padded
     or_between = False
     st = [t for t in times if t.specific or t.kind == "now"]
-    for a, b in zip(st, st[1:]):
+    for a, b in pairwise(st):
         if "or" in norm.tokens[a.end:b.start]:
             or_between = True
     return Features(

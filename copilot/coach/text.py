@@ -31,7 +31,7 @@ _ORD_UNITS = {
 _ORD_TENS = {"twentieth": 20, "thirtieth": 30}
 _LIKE_KEEP_PREV = {"would", "id", "youd", "wed", "theyd", "hed", "shed", "i", "you", "we", "they", "feel", "feels", "look",
                    "looks", "sound", "sounds", "seem", "seems", "something", "dont", "didnt", "really", "more", "exactly",
-                   "just", "not", "what", "much", "anything", "people", "he", "she", "would", "wouldnt", "also", "do"}
+                   "just", "not", "what", "much", "anything", "people", "he", "she", "wouldnt", "also", "do"}
 _LIKE_KEEP_NEXT = {"to", "that", "this", "it", "these", "those", "them", "him", "her"}
 _SLANG = {"gonna": "going to", "wanna": "want to", "lemme": "let me", "gotta": "got to", "kinda": "kind of",
           "dunno": "dont know", "gimme": "give me", "ya": "you", "yknow": "you know", "cuz": "because",
@@ -118,9 +118,7 @@ def _fix_homophones(tokens: list[str]) -> list[str]:
         nxt = out[i + 1] if i + 1 < len(out) else ""
         if prev in _TIME_PREPS and (nxt in _CLOCKISH or nxt in ("", "|", "or", "and", "works", "today", "tomorrow",
                                                                  "tonight", "then", "on", "is", "would", "please")
-                                    or re.fullmatch(r"\d{2}", nxt)):
-            out[i] = _HOMOPHONES[t]
-        elif (nxt in ("pm", "am", "oclock") or (nxt in ("p", "a") and i + 2 < len(out) and out[i + 2] == "m")) \
+                                    or re.fullmatch(r"\d{2}", nxt)) or (nxt in ("pm", "am", "oclock") or (nxt in ("p", "a") and i + 2 < len(out) and out[i + 2] == "m")) \
                 and prev not in ("", "|"):
             out[i] = _HOMOPHONES[t]
     return out

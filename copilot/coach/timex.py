@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from dateutil.relativedelta import relativedelta
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -33,14 +33,14 @@ _UNIT_NOUNS = {
     "dollars", "bucks", "bedrooms", "bedroom", "reps", "users", "licenses", "fields", "pieces", "sdrs", "listings",
     "homes", "houses", "places", "things", "questions", "items", "tickets", "invoices", "calls", "emails",
     "steps", "floors", "floor", "kids", "others", "more", "less", "max", "tops", "million", "hundred",
-    "thousand", "miles", "blocks", "feet", "sessions", "options", "slots", "offers", "agents", "weeks",
+    "thousand", "miles", "blocks", "feet", "sessions", "options", "slots", "offers", "agents",
 }
 _ORD_GUARDS = {
     "floor", "time", "round", "one", "ones", "step", "place", "person", "grade", "percent", "century", "call",
     "thing", "item", "option", "slot", "house", "year", "page", "row", "street", "avenue", "ave", "st", "quarter",
     "half", "priority", "choice", "candidate", "interview", "meeting", "stage", "phase", "draft", "version",
     "level", "line", "listing", "property", "home", "visit", "showing", "week", "month", "day", "party", "parties",
-    "largest", "biggest", "best", "most", "generation", "gen", "edition", "person",
+    "largest", "biggest", "best", "most", "generation", "gen", "edition",
 }
 _DATE_LEADS = {"on", "by", "until", "till", "before", "after", "for", "either", "or", "is", "from", "the", "of",
                "than", "|", "and", "its"} | set(WEEKDAYS)
@@ -142,7 +142,7 @@ _SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})$")
 
 
 class _Comp:
-    __slots__ = ("start", "end", "fields", "kind")
+    __slots__ = ("end", "fields", "kind", "start")
 
     def __init__(self, start: int, end: int, kind: str, **fields: object) -> None:
         self.start, self.end, self.kind, self.fields = start, end, kind, fields
@@ -184,11 +184,7 @@ def _clock_at(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
         pass
     elif nxt in _UNIT_NOUNS:
         return None
-    elif prev in _CLOCK_PREPS and prev != "for" and hour <= 12 and hour >= 1:
-        pass
-    elif prev == "or" and prev_clock and 1 <= hour <= 12:
-        pass
-    elif (_wd(prev) is not None or prev in ("today", "tomorrow", "tonight")) and 1 <= hour <= 12:
+    elif prev in _CLOCK_PREPS and prev != "for" and hour <= 12 and hour >= 1 or prev == "or" and prev_clock and 1 <= hour <= 12 or (_wd(prev) is not None or prev in ("today", "tomorrow", "tonight")) and 1 <= hour <= 12:
         pass
     else:
         return None
@@ -245,7 +241,7 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
             unit = toks[j]
             mult = {"minute": 1 / 60, "minutes": 1 / 60, "mins": 1 / 60, "hour": 1, "hours": 1, "day": 24,
                     "days": 24, "week": 168, "weeks": 168}.get(unit)
-            if mult is not None and (unit.startswith(("minute", "min", "hour")) or num <= 14 or unit.startswith("day")):
+            if mult is not None and (unit.startswith(("minute", "min", "hour", "day")) or num <= 14):
                 if unit.startswith("week") and num >= 1:
                     return _Comp(i, j + 1, "vague")
                 after = toks[j + 1:j + 3]
@@ -357,11 +353,7 @@ def find_times(tokens: tuple[str, ...]) -> list[TimeMention]:
             mergeable = all(g in _JOINERS for g in gap) and len(gap) <= 3
             kinds = {g.kind for g in group}
             if not mergeable or c.kind in ("vague", "past", "duration", "now") or kinds & {"vague", "past", "duration",
-                                                                                        "now"}:
-                flush()
-            elif c.kind == "clock" and "clock" in kinds:
-                flush()
-            elif c.kind == "day" and any(g.kind == "day" for g in group) and not _compatible_days(group, c):
+                                                                                        "now"} or c.kind == "clock" and "clock" in kinds or c.kind == "day" and any(g.kind == "day" for g in group) and not _compatible_days(group, c):
                 flush()
         group.append(c)
     flush()
@@ -420,9 +412,7 @@ def _build(tokens: tuple[str, ...], group: list[_Comp]) -> TimeMention:
         kind = "deadline"
         fields.setdefault("weekday", 4)
         fields["eod"] = True
-    elif "eod" in kinds:
-        kind = "deadline"
-    elif by and ("clock" in kinds or "day" in kinds):
+    elif "eod" in kinds or by and ("clock" in kinds or "day" in kinds):
         kind = "deadline"
     elif "day" in kinds or "clock" in kinds:
         kind = "datetime"

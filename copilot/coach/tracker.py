@@ -120,15 +120,8 @@ class Tracker:
     def _addressed(self, i: int) -> Step | None:
         """The step the other side stated in the turn just before this one (the last one they stated)."""
         prev = set(self._prev_turn(i))
-        cur_turn_start = i
-        while cur_turn_start - 1 >= 0 and self.speakers[cur_turn_start - 1] == self.speakers[i]:
-            cur_turn_start -= 1
-        best: Step | None = None
-        for st in self.steps:
-            if st.stated_at in prev and st.stated_by != self.speakers[i]:
-                if best is None or st.stated_at > best.stated_at or (st.stated_at == best.stated_at and st.index > best.index):
-                    best = st
-        return best
+        stated = [st for st in self.steps if st.stated_at in prev and st.stated_by != self.speakers[i]]
+        return max(stated, key=lambda st: (st.stated_at, st.index)) if stated else None
 
     def current(self) -> Step | None:
         return max(self.steps, key=lambda s: (s.stated_at, s.index)) if self.steps else None
@@ -183,14 +176,13 @@ class Tracker:
         if not responded and addressed is not None:
             responded = self._respond(i, speaker, f, addressed, events)
         countered = any(kind == "counter" for kind, _ in events)
-        retracted = [st for kind, st in events if kind == "retracted"]
-        if retracted:
+        retracted = [st for kind, st in events if kind == "retracted" and isinstance(st, Step)]
+        new_action = f.action is not None and f.proposal and not any(_same_action(st.action, f.action) for st in retracted)
+        if retracted and not new_action:
             # taking a step back puts nothing forward - unless a different action is proposed instead
-            if not (f.action and f.proposal and not any(_same_action(st.action, f.action) for st in retracted  # type: ignore[union-attr]
-                                                        )):
-                if speaker == REP:
-                    self._lock_check(i, f)
-                return events
+            if speaker == REP:
+                self._lock_check(i, f)
+            return events
         if speaker == REP:
             self._lock_check(i, f)
         # 3. what this utterance puts forward (a counter-proposal already restated the step it answers)
@@ -408,11 +400,10 @@ class Tracker:
         """Lock: the rep offers two or more concrete times to choose from (possibly split across utterances)."""
         specific = [m for m in f.step_times if m.specific or m.kind == "now"]
         starts_or = bool(f.norm.tokens) and f.norm.tokens[0] == "or"
-        if (f.or_between_times and len(specific) >= 2) or (f.now_offer and specific) or (
-            starts_or and self.rep_turn_times >= 1 and specific
-        ):
-            if i not in self.lock_evidence:
-                self.lock_evidence.append(i)
+        offered_two = (f.or_between_times and len(specific) >= 2) or (f.now_offer and specific) or (
+            starts_or and self.rep_turn_times >= 1 and specific)
+        if offered_two and i not in self.lock_evidence:
+            self.lock_evidence.append(i)
         self.rep_turn_times += len(specific)
 
     def _trigger(self, st: Step, f: Features, i: int) -> None:
@@ -479,11 +470,6 @@ def _detail(m: TimeMention) -> int:
 
 def _matches_any(m: TimeMention, slots: list[Slot]) -> bool:
     return any(_same_slot(m, s.mention) for s in slots)
-
-
-def _merge_mentions(pick: TimeMention, offered: TimeMention) -> TimeMention:
-    """The offered slot, with anything the pick adds (a part of day)."""
-    return offered
 
 
 def _same_action(a: str | None, b: str | None) -> bool:

@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from copilot.coach.state import CloseState, CoachingMoment, Criterion, Evidence, NextStep
+from copilot.coach.state import (
+    CloseState,
+    CoachingMoment,
+    Criterion,
+    Evidence,
+    NextStep,
+)
 
 if TYPE_CHECKING:
     from copilot.coach.coach import Coach
@@ -73,7 +79,7 @@ def state_to_dict(state: CloseState) -> dict[str, Any]:
 
 def _clock(t: float) -> str:
     t = max(0.0, float(t))
-    minutes, seconds = divmod(int(round(t)), 60)
+    minutes, seconds = divmod(round(t), 60)
     return f"{minutes:02d}:{seconds:02d}"
 
 
@@ -91,7 +97,7 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def reason(coach: "Coach", state: CloseState) -> str:
+def reason(coach: Coach, state: CloseState) -> str:
     """One sentence that says why: what was agreed, or what is missing."""
     party = coach.playbook.other_party
     focal = coach._tracker.focal()
@@ -129,7 +135,7 @@ def reason(coach: "Coach", state: CloseState) -> str:
     return f"{lead}: {_join(missing)}{note}."
 
 
-def build_verdict(coach: "Coach") -> dict[str, Any]:
+def build_verdict(coach: Coach) -> dict[str, Any]:
     """The verdict object of DESIGN.md, plus ``metrics``, ``signals``, ``notes`` and ``prompt``."""
     state = coach.state
     d = state_to_dict(state)

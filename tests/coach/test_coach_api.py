@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from coach_helpers import CALL_DATE, say
 
-from copilot.coach import VERTICALS, Coach, analyze, format_coaching, load_playbook, state_to_dict
+from copilot.coach import (
+    VERTICALS,
+    Coach,
+    analyze,
+    format_coaching,
+    load_playbook,
+    state_to_dict,
+)
 from copilot.coach.state import CoachingMoment
 from copilot.errors import CopilotError, InputError
 

@@ -38,7 +38,7 @@ def test_audio_verdicts_match_true_text_verdicts(tmp_path: Path) -> None:
         truth = json.loads(flac.with_suffix(".json").read_text(encoding="utf-8"))
         vertical = truth.get("vertical") or "sales"
         out = subprocess.run([sys.executable, "-m", "copilot", "analyze", str(flac), "--json", "--no-save",
-                              "--vertical", vertical], capture_output=True, text=True, env=env, timeout=600)
+                              "--vertical", vertical], capture_output=True, text=True, env=env, timeout=600, check=False)
         assert out.returncode == 0, out.stderr
         heard = json.loads(out.stdout)
         # the audio path resolves times against the file's date; the verdict itself does not depend on it

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from coach_helpers import CALL_DATE, REPO, SHARED, load_jsonl, utterances
+from coach_helpers import CALL_DATE, REPO, SHARED, utterances
 
 from copilot.coach import analyze
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from eval_coach import degrade, score  # noqa: E402
+from eval_coach import degrade, score
 
 TARGETS = {"next_steps_secured": 0.95, "criterion": 0.92, "stages_macro_f1": 0.85, "commitment_exact": 0.80,
            "objection_f1": 0.80}

@@ -6,11 +6,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from coach_helpers import CALL_DATE
 
 from copilot.coach.text import normalize
 from copilot.coach.timex import classify, find_times, resolve
-
-from coach_helpers import CALL_DATE
 
 PHRASES = Path(__file__).resolve().parent / "data" / "time_phrases.tsv"
 
