@@ -10,7 +10,7 @@ import html
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QTextCursor
 from PySide6.QtWidgets import (QGridLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QTextBrowser,
                                QVBoxLayout, QWidget)
@@ -42,14 +42,25 @@ class TranscriptView(QTextBrowser):
         self._shown = 0
         self._final_end = 0
         self._partials: tuple[Utterance, ...] = ()
+        # Follow the newest line unless the reader scrolled up; the document lays out lazily, so
+        # follow the scroll range as it grows rather than scrolling once after an insert.
+        self._follow = True
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._on_range)
+        bar.valueChanged.connect(self._on_scroll)
+
+    def _on_range(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(maximum)
+
+    def _on_scroll(self, value: int) -> None:
+        self._follow = value >= self.verticalScrollBar().maximum() - 4
 
     def render(self, model: CallModel) -> None:
         partials = tuple(sorted(model.partials.values(), key=lambda u: u.start))
         new = model.finals[self._shown:]
         if not new and partials == self._partials:
             return
-        bar = self.verticalScrollBar()
-        at_bottom = bar.value() >= bar.maximum() - 4
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._final_end)
         cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
@@ -63,15 +74,10 @@ class TranscriptView(QTextBrowser):
             cursor.insertHtml(_line_html(u, partial=True))
             cursor.insertBlock()
         self._partials = partials
-        if at_bottom:  # the document lays out later: scroll once the new maximum is known
-            QTimer.singleShot(0, self, self._scroll_to_end)
-
-    def _scroll_to_end(self) -> None:
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.maximum())
 
     def reset(self) -> None:
         self.clear()
+        self._follow = True
         self._shown = self._final_end = 0
         self._partials = ()
 

@@ -130,6 +130,7 @@ class CallModel(QObject):
         self.verdict = event.verdict
         self.status = event.status
         self.partials.clear()
+        self.levels.clear()  # nothing is listening any more: the meters go quiet
         if self._t0 is not None and self._stopped_at is None:
             self._stopped_at = self._clock()
         self._set_phase("finished")

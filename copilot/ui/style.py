@@ -28,6 +28,7 @@ QMainWindow, #page { background: #fafafa; }
 #rung[below="true"] { color: #1b7a34; }
 #rung[current="true"] { background: #1f5fa8; color: white; font-weight: 700; }
 #nextStep { font-size: 15px; padding: 4px 2px; }
+#compact #nextStep { font-size: 13px; }
 #levelBadge { font-size: 15px; font-weight: 700; color: white; background: #1f5fa8; border-radius: 6px;
               padding: 4px 8px; }
 #transcript { background: white; border: 1px solid #ddd; border-radius: 6px; font-size: 14px; }

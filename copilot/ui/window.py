@@ -125,6 +125,7 @@ class CompactPage(QWidget):
         self.prompt = PromptLine()
         self.stages = StagesRow(compact=True)
         self.criteria = CriteriaPanel(compact=True)
+        self.next_step = NextStepLine()
         top = QHBoxLayout()
         top.addWidget(self.clock)
         top.addStretch(1)
@@ -136,6 +137,7 @@ class CompactPage(QWidget):
         col.addWidget(self.prompt)
         col.addWidget(self.stages)
         col.addWidget(self.criteria)
+        col.addWidget(self.next_step)
         col.addStretch(1)
 
     def render(self, model: CallModel) -> None:
@@ -150,6 +152,7 @@ class CompactPage(QWidget):
         self.prompt.render(state.prompt if state else None, idle=model.phase == "idle")
         self.stages.render(state)
         self.criteria.render(state)
+        self.next_step.render(state)
 
 
 class MainWindow(QMainWindow):

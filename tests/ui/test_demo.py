@@ -46,7 +46,7 @@ def test_demo_runs_to_its_end_and_leaves_the_verdict_and_exports(tmp_path):
         assert (out / name).is_file(), name
     verdict = json.loads((out / "verdict.json").read_text())
     assert verdict["next_steps_secured"] is True, verdict["reason"]
-    assert verdict["commitment_level"] >= 4
+    assert verdict["commitment_level"] >= 4  # 5 in the labels; an ASR slip on "invite" costs one level
     assert all(stage["met"] for stage in verdict["stages"].values()), verdict["stages"]
     when = datetime.fromisoformat(verdict["next_step"]["when"])
     assert (when.strftime("%A"), when.hour) == ("Tuesday", 14)

@@ -185,3 +185,19 @@ def test_a_bug_shows_a_crash_dialog_and_is_logged(qtbot, tmp_path, caplog):
     qtbot.waitUntil(lambda: bool(shown))
     assert shown == ["the speech model tiny.en is missing"]
     assert len(reporter.dialogs) == 1  # a known error is a message, not a crash dialog
+
+
+def test_transcript_follows_the_newest_line_unless_scrolled_up(qtbot, clock):
+    window = make_window(qtbot, clock)
+    bridge, model, view = window.bridge, window.model, window.live.transcript
+    bar = view.verticalScrollBar()
+    for i in range(60):
+        bridge.publish(Transcribed(Utterance("rep", i * 3.0, i * 3.0 + 2, f"line {i} " + "words " * 12), i * 3.0 + 2))
+        model.flush()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    bar.setValue(0)  # the reader scrolls up to re-read
+    for i in range(60, 70):
+        bridge.publish(Transcribed(Utterance("rep", i * 3.0, i * 3.0 + 2, f"line {i}"), i * 3.0 + 2))
+        model.flush()
+    qtbot.wait(50)
+    assert bar.value() == 0

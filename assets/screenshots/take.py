@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Take the README screenshots from a real run of the demo (the live pipeline, the real model and coach).
+
+    xvfb-run -s "-screen 0 1400x900x24" python assets/screenshots/take.py [--speed 5]
+
+Writes mid_call.png (before the close), closing.png (closing mode, mid-close), compact.png (the
+always-on-top strip) and summary.png (after the call) beside this script, at 1280×800 / compact size.
+History and settings go to a temporary folder, never the user's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+
+def shrink(path: Path) -> None:
+    """A 256-colour palette keeps UI text crisp at a third of the size (when Pillow is there)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--speed", type=float, default=5.0)
+    ap.add_argument("--mid", type=float, default=104.0, help="call time of the mid-call shot (s)")
+    ap.add_argument("--closing", type=float, default=171.0, help="call time of the closing-mode shot (s)")
+    a = ap.parse_args()
+    os.environ["COPILOT_HOME"] = tempfile.mkdtemp(prefix="copilot-shots-")
+
+    from PySide6.QtCore import QTimer
+
+    from copilot.ui.app import build_app
+    from copilot.ui.calls import replay_call_starter
+    from copilot.ui.demo import DEMO_PLANNED_MINUTES, demo_recording
+
+    app = build_app(None, title="Call Copilot — demo", speed=a.speed,
+                    start_call=replay_call_starter(demo_recording(), a.speed, None, source="demo"))
+    app.model.set_planned_length(DEMO_PLANNED_MINUTES * 60.0)
+    window = app.window
+    taken: set[str] = set()
+
+    def shot(name: str) -> None:
+        app.model.flush()
+        app.qapp.processEvents()
+        path = HERE / f"{name}.png"
+        window.grab().save(str(path), "PNG")
+        shrink(path)
+        taken.add(name)
+        print(f"{name}.png at {app.model.elapsed():.0f} s", flush=True)
+
+    def poll() -> None:
+        t = app.model.elapsed()
+        if "mid_call" not in taken and t >= a.mid:
+            shot("mid_call")
+        if "closing" not in taken and t >= a.closing:
+            shot("closing")
+            window.toggle_compact()
+            QTimer.singleShot(300, lambda: (shot("compact"), window.toggle_compact()))
+
+    def at_end(phase: str) -> None:
+        if phase == "finished":
+            QTimer.singleShot(500, lambda: (shot("summary"), app.qapp.exit(0)))
+
+    app.model.phase_changed.connect(at_end)
+    ticker = QTimer()
+    ticker.timeout.connect(poll)
+    ticker.start(100)
+    window.show()
+    QTimer.singleShot(200, window.start_call)
+    return int(app.qapp.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
