@@ -214,7 +214,7 @@ class Tracker:
             st.invite_accepted = True
             self._accept(st, speaker, i)
             return True
-        hedged = f.hedge or (f.defer and st.kind in ("specific", "time"))
+        hedged = f.hedge or (f.defer and st.kind in ("specific", "time") and speaker == PROSPECT)
         if hedged and not (pick is not None and f.accept and not _strong_hedge(f)):
             st.status = "hedged" if st.status != "declined" else st.status
             st.refused_at = i
@@ -230,6 +230,12 @@ class Tracker:
         counter_time = [m for m in f.step_times if not _matches_any(m, st.offered or st.slots)]
         contact_defer = (f.vague_times or f.vague_action) and f.objection == "call_next_week" and not (
             f.accept and not f.decline)
+        # "probably sometime next week": an answer about timing, vague, with no hedge or no in it
+        asked_when = 0 <= st.stated_at < len(self.feats) and _asks_when(self.feats[st.stated_at])
+        vague_answer = bool(f.vague_times) and not f.step_times and not (f.decline or f.hedge or f.defer or f.accept
+                                                                       or f.question or f.vague_action) and (
+            asked_when or len(f.norm.tokens) <= 6)
+        contact_defer = contact_defer or vague_answer
         if (counter_time or contact_defer) and f.objection != "send_info" and not f.info_action:
             if counter_time and (f.accept and not f.decline and not f.time_decline) and not f.question:
                 # "yes - and the 8th works": agreement that also names the time
@@ -462,6 +468,12 @@ def _same_slot(a: TimeMention, b: TimeMention) -> bool:
     if checks == 0 and a.weekday is not None and a.weekday == b.weekday:
         return True
     return checks > 0
+
+
+def _asks_when(f: Features) -> bool:
+    """Did this utterance ask for a time ("when is a good time", "what day works")?"""
+    text = f" {f.norm.text} "
+    return f.question and any(k in text for k in (" when ", " what time ", " what day ", " which day ", " what works "))
 
 
 def _detail(m: TimeMention) -> int:
