@@ -5,7 +5,9 @@
 
 Writes mid_call.png (before the close), closing.png (closing mode, mid-close), compact.png (the
 always-on-top strip) and summary.png (after the call) beside this script, at 1280×800 / compact size.
-History and settings go to a temporary folder, never the user's.
+History and settings go to a temporary folder, never the user's. With ``--history DIR`` it also
+shows the pattern dialog for the calls in that data folder (pattern.png), e.g. after
+``for f in ../shared/calls/*-0[1-4].json; do COPILOT_HOME=/tmp/pat copilot analyze $f --json; done``.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ def shrink(path: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--speed", type=float, default=5.0)
-    ap.add_argument("--mid", type=float, default=104.0, help="call time of the mid-call shot (s)")
-    ap.add_argument("--closing", type=float, default=171.0, help="call time of the closing-mode shot (s)")
+    ap.add_argument("--mid", type=float, default=100.0, help="call time of the mid-call shot (s)")
+    ap.add_argument("--closing", type=float, default=181.0, help="call time of the closing-mode shot (s)")
+    ap.add_argument("--history", type=Path, help="a data folder whose calls make pattern.png")
     a = ap.parse_args()
     os.environ["COPILOT_HOME"] = tempfile.mkdtemp(prefix="copilot-shots-")
 
@@ -69,9 +72,23 @@ def main() -> int:
             window.toggle_compact()
             QTimer.singleShot(300, lambda: (shot("compact"), window.toggle_compact()))
 
+    def pattern() -> None:
+        if a.history is not None:
+            from copilot.store import Store
+            from copilot.ui.patterns import PatternDialog
+
+            with Store.open(a.history) as store:
+                dialog = PatternDialog(store.list_calls(last=50), store.pattern(last=50), window)
+            dialog.show()
+            app.qapp.processEvents()
+            dialog.grab().save(str(HERE / "pattern.png"), "PNG")
+            shrink(HERE / "pattern.png")
+            dialog.close()
+        app.qapp.exit(0)
+
     def at_end(phase: str) -> None:
         if phase == "finished":
-            QTimer.singleShot(500, lambda: (shot("summary"), app.qapp.exit(0)))
+            QTimer.singleShot(500, lambda: (shot("summary"), pattern()))
 
     app.model.phase_changed.connect(at_end)
     ticker = QTimer()
