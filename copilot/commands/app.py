@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # noqa: ARG001 - nothing to register
+def add_parser(sub: argparse._SubParsersAction) -> None:
     """The app has no sub-command of its own."""
 
 
 def run(args: argparse.Namespace) -> int:
-    from copilot.ui.app import run as run_app  # Qt is imported only when the window is wanted
+    from copilot.ui.app import (
+        run as run_app,  # Qt is imported only when the window is wanted
+    )
 
     return run_app(getattr(args, "data_dir", None))

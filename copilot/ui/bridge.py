@@ -14,7 +14,16 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from copilot.session.events import Event, Finished, Lag, Level, Problem, Started, StateChanged, Transcribed
+from copilot.session.events import (
+    Event,
+    Finished,
+    Lag,
+    Level,
+    Problem,
+    Started,
+    StateChanged,
+    Transcribed,
+)
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from copilot.audio.frames import CallClock, MonotonicClock
 from copilot.audio.source import AudioSource
@@ -20,13 +21,17 @@ from copilot.session.call import CallSession, call_date_now
 from copilot.session.events import EventSink, Problem, Started
 from copilot.ui.settings import AppSettings
 
+if TYPE_CHECKING:
+    from copilot.asr.live import LivePipeline
+    from copilot.session.call import Journal
+
 log = logging.getLogger(__name__)
 
-_transcribers: dict[str, object] = {}
+_transcribers: dict[str, Any] = {}
 _transcribers_lock = threading.Lock()
 
 
-def load_transcriber(model: str | None) -> object:
+def load_transcriber(model: str | None) -> Any:
     """The speech model, loaded once per process and kept for the next call (ModelError when missing)."""
     from copilot.asr.transcriber import Transcriber
 
@@ -41,23 +46,23 @@ class RunningCall:
     """A call in progress. When its sources end (or ``stop`` is called) the session is finished
     once, which publishes the verdict (``Finished``)."""
 
-    def __init__(self, pipeline: object, session: CallSession) -> None:
+    def __init__(self, pipeline: LivePipeline, session: CallSession) -> None:
         self.pipeline = pipeline
         self.session = session
         self._watcher = threading.Thread(target=self._watch, name="call-end", daemon=True)
 
     def begin(self) -> RunningCall:
-        self.pipeline.start()  # type: ignore[attr-defined]
+        self.pipeline.start()
         self._watcher.start()
         return self
 
     def _watch(self) -> None:
-        self.pipeline.wait()  # type: ignore[attr-defined]
+        self.pipeline.wait()
         self.session.finish()
 
     def stop(self) -> None:
         """End the call: close the sources, transcribe what is left, publish the verdict; blocks until then."""
-        self.pipeline.stop()  # type: ignore[attr-defined]
+        self.pipeline.stop()
         self._watcher.join()
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -76,14 +81,15 @@ def begin_call(sources: Sequence[AudioSource], clock: CallClock, sink: EventSink
 
     transcriber = load_transcriber(settings.model)
     started = call_date_now()
-    journal = None
-    try:
-        from copilot.store.journal import CallJournal
+    from copilot.store.journal import CallJournal
 
+    journal: CallJournal | None = None
+    try:
         journal = CallJournal.start(store_dir, started_at=started, source=source, vertical=settings.vertical)
     except CopilotError as exc:  # a full disk must not stop the call: it goes on, unsaved
         sink(Problem(f"{exc}; this call will not be saved in the history — export it before closing"))
-    session = CallSession(Coach(started, settings.vertical), on_event=sink, journal=journal)
+    # CallJournal.finish returns the call's id where the Journal protocol says None: same contract.
+    session = CallSession(Coach(started, settings.vertical), on_event=sink, journal=cast("Journal | None", journal))
     pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink)
     sink(Started(started.isoformat(), source))
     try:

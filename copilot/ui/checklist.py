@@ -10,11 +10,27 @@ import html
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
-from copilot.coach.state import STAGES, CRITERIA, CloseState, Evidence
-from copilot.ui.text import (CRITERION_HINTS, CRITERION_LABELS, LADDER, STAGE_HINTS, STAGE_LABELS,
-                             evidence_html, mmss, when_text)
+from copilot.coach.state import CRITERIA, STAGES, CloseState, Evidence
+from copilot.ui.text import (
+    CRITERION_HINTS,
+    CRITERION_LABELS,
+    LADDER,
+    STAGE_HINTS,
+    STAGE_LABELS,
+    evidence_html,
+    mmss,
+    when_text,
+)
 
 TICK, OPEN = "✔", "○"
 
@@ -64,7 +80,7 @@ class EvidenceItem(QFrame):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), self.toolTip(), self, self.rect(), 10_000)
         self.clicked.emit()
         super().mousePressEvent(event)
@@ -92,7 +108,7 @@ class StagesRow(QWidget):
             self.items[name] = item
             row.addWidget(item, 1)
 
-    def render(self, state: CloseState | None) -> None:
+    def show_state(self, state: CloseState | None) -> None:
         for name, item in self.items.items():
             stage = state.stages.get(name) if state else None
             item.set_state(bool(stage and stage.met), stage.evidence if stage else ())
@@ -112,7 +128,7 @@ class CriteriaPanel(QWidget):
             self.items[name] = item
             col.addWidget(item)
 
-    def render(self, state: CloseState | None) -> None:
+    def show_state(self, state: CloseState | None) -> None:
         for name, item in self.items.items():
             crit = state.criteria.get(name) if state else None
             met = bool(crit and crit.met)
@@ -141,9 +157,9 @@ class CommitmentLadder(QWidget):
             self.rungs[level] = rung
             col.addWidget(rung)
         self.level = 0
-        self.render(None)
+        self.show_state(None)
 
-    def render(self, state: CloseState | None) -> None:
+    def show_state(self, state: CloseState | None) -> None:
         self.level = state.commitment_level if state else 1
         for level, rung in self.rungs.items():
             rung.setProperty("current", level == self.level)
@@ -159,9 +175,9 @@ class NextStepLine(QLabel):
         super().__init__(parent)
         self.setObjectName("nextStep")
         self.setWordWrap(True)
-        self.render(None)
+        self.show_state(None)
 
-    def render(self, state: CloseState | None) -> None:
+    def show_state(self, state: CloseState | None) -> None:
         step = state.next_step if state else None
         if step is None or not (step.action or step.when or step.trigger):
             self.setText("<b>Next step:</b> <i>none put forward yet</i>")

@@ -12,8 +12,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QTextCursor
-from PySide6.QtWidgets import (QGridLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from copilot.coach.state import CoachingMoment
 from copilot.session.utterance import Utterance
@@ -56,7 +64,7 @@ class TranscriptView(QTextBrowser):
     def _on_scroll(self, value: int) -> None:
         self._follow = value >= self.verticalScrollBar().maximum() - 4
 
-    def render(self, model: CallModel) -> None:
+    def show_state(self, model: CallModel) -> None:
         partials = tuple(sorted(model.partials.values(), key=lambda u: u.start))
         new = model.finals[self._shown:]
         if not new and partials == self._partials:
@@ -98,7 +106,7 @@ class CoachingList(QListWidget):
         self.setWordWrap(True)
         self._shown = 0
 
-    def render(self, moments: tuple[CoachingMoment, ...]) -> None:
+    def show_state(self, moments: tuple[CoachingMoment, ...]) -> None:
         if len(moments) < self._shown:
             self.reset()
         for moment in moments[self._shown:]:
@@ -143,7 +151,7 @@ class LevelMeter(QWidget):
             return 0.0
         return min(1.0, max(0.0, (self.dbfs - self.FLOOR) / -self.FLOOR))
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         r = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         p.setPen(QColor("#bbb"))
@@ -186,7 +194,7 @@ class MetersPanel(QWidget):
         grid.addWidget(self.lag, 0, 2, 2, 1, Qt.AlignmentFlag.AlignVCenter)
         grid.setColumnStretch(1, 1)
 
-    def render(self, model: CallModel) -> None:
+    def show_state(self, model: CallModel) -> None:
         for speaker, meter in self.meters.items():
             meter.set_level(model.levels.get(speaker))
         lag = model.lag_s
@@ -214,7 +222,7 @@ class TimerBar(QWidget):
         self.banner.setVisible(False)
         col.addWidget(self.clock)
 
-    def render(self, model: CallModel) -> None:
+    def show_state(self, model: CallModel) -> None:
         self.clock.setText(f"{mmss(model.elapsed())} / {mmss(model.planned_length_s)}")
         if model.closing_mode:
             left = model.remaining()
@@ -232,9 +240,9 @@ class PromptLine(QLabel):
         self.setObjectName("prompt")
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.render(None, idle=True)
+        self.show_state(None, idle=True)
 
-    def render(self, prompt: str | None, idle: bool = False) -> None:
+    def show_state(self, prompt: str | None, idle: bool = False) -> None:
         if idle:
             self.setText("Press Start when the call begins.")
         else:

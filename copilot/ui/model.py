@@ -15,7 +15,15 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from copilot.coach.state import CloseState
-from copilot.session.events import Finished, Lag, Level, Problem, Started, StateChanged, Transcribed
+from copilot.session.events import (
+    Finished,
+    Lag,
+    Level,
+    Problem,
+    Started,
+    StateChanged,
+    Transcribed,
+)
 from copilot.session.utterance import Utterance
 
 CLOSING_WINDOW_S = 5 * 60.0
@@ -29,6 +37,21 @@ class CallModel(QObject):
     phase_changed = Signal(str)  # "idle" | "live" | "finished"
     closing_mode_changed = Signal(bool)
     problem_raised = Signal(str)
+
+    phase: str
+    started_at: str | None
+    source: str
+    state: CloseState | None
+    finals: list[Utterance]
+    partials: dict[str, Utterance]
+    levels: dict[str, float]
+    lag_s: float | None
+    problems: list[str]
+    verdict: dict[str, Any] | None
+    status: str
+    _t0: float | None
+    _stopped_at: float | None
+    _closing: bool
 
     def __init__(self, parent: QObject | None = None, *, clock: Callable[[], float] = time.monotonic,
                  planned_length_s: float = 30 * 60.0, speed: float = 1.0, repaint_ms: int = 100) -> None:
@@ -147,18 +170,18 @@ class CallModel(QObject):
 
     def _clear(self) -> None:
         self.phase = "idle"
-        self.started_at: str | None = None
+        self.started_at = None
         self.source = ""
-        self.state: CloseState | None = None
-        self.finals: list[Utterance] = []
-        self.partials: dict[str, Utterance] = {}
-        self.levels: dict[str, float] = {}
-        self.lag_s: float | None = None
-        self.problems: list[str] = []
-        self.verdict: dict[str, Any] | None = None
+        self.state = None
+        self.finals = []
+        self.partials = {}
+        self.levels = {}
+        self.lag_s = None
+        self.problems = []
+        self.verdict = None
         self.status = ""
-        self._t0: float | None = None
-        self._stopped_at: float | None = None
+        self._t0 = None
+        self._stopped_at = None
         self._closing = False
 
     # --- internals -------------------------------------------------------------------------------

@@ -11,8 +11,17 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QSizePolicy, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class CommitmentChart(QWidget):
@@ -30,7 +39,7 @@ class CommitmentChart(QWidget):
         self.secured = dict(secured or {})
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("white"))
@@ -110,9 +119,9 @@ class PatternDialog(QDialog):
         header.setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        col = QVBoxLayout(self)
-        col.addWidget(self.sentences)
-        col.addWidget(QLabel("<b>Commitment level per call</b> (green: next step secured)"))
-        col.addWidget(self.chart, 1)
-        col.addWidget(self.table, 1)
-        col.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.sentences)
+        layout.addWidget(QLabel("<b>Commitment level per call</b> (green: next step secured)"))
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)

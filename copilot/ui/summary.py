@@ -15,14 +15,41 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from copilot.errors import CopilotError
-from copilot.export import (next_step_ics, recap_eml, recap_text, to_json, to_markdown, to_srt, to_txt, to_vtt,
-                            verdict_markdown, verdict_pdf, write_atomic, write_exports)
+from copilot.export import (
+    next_step_ics,
+    recap_eml,
+    recap_text,
+    to_json,
+    to_markdown,
+    to_srt,
+    to_txt,
+    to_vtt,
+    verdict_markdown,
+    verdict_pdf,
+    write_atomic,
+    write_exports,
+)
 from copilot.session.utterance import Utterance
-from copilot.ui.text import CRITERION_LABELS, LADDER, STAGE_LABELS, mmss, speaker_label, when_text
+from copilot.ui.text import (
+    CRITERION_LABELS,
+    LADDER,
+    STAGE_LABELS,
+    mmss,
+    speaker_label,
+    when_text,
+)
 
 log = logging.getLogger(__name__)
 

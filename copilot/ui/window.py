@@ -14,14 +14,36 @@ from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton,
-                               QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from copilot.errors import CopilotError
 from copilot.session.events import EventSink, Problem
 from copilot.ui.bridge import EventBridge
-from copilot.ui.checklist import CommitmentLadder, CriteriaPanel, NextStepLine, StagesRow
-from copilot.ui.live_views import CoachingList, MetersPanel, PromptLine, TimerBar, TranscriptView
+from copilot.ui.checklist import (
+    CommitmentLadder,
+    CriteriaPanel,
+    NextStepLine,
+    StagesRow,
+)
+from copilot.ui.live_views import (
+    CoachingList,
+    MetersPanel,
+    PromptLine,
+    TimerBar,
+    TranscriptView,
+)
 from copilot.ui.model import CallModel
 from copilot.ui.settings import AppSettings
 from copilot.ui.style import STYLE
@@ -94,15 +116,15 @@ class LivePage(QWidget):
         col.addWidget(self.prompt)
         col.addWidget(split, 1)
 
-    def render(self, model: CallModel) -> None:
+    def show_state(self, model: CallModel) -> None:
         state = model.state
-        self.prompt.render(state.prompt if state else None, idle=model.phase == "idle")
-        self.stages.render(state)
-        self.criteria.render(state)
-        self.ladder.render(state)
-        self.next_step.render(state)
-        self.coaching.render(state.coaching if state else ())
-        self.transcript.render(model)
+        self.prompt.show_state(state.prompt if state else None, idle=model.phase == "idle")
+        self.stages.show_state(state)
+        self.criteria.show_state(state)
+        self.ladder.show_state(state)
+        self.next_step.show_state(state)
+        self.coaching.show_state(state.coaching if state else ())
+        self.transcript.show_state(model)
 
     def reset(self) -> None:
         self.coaching.reset()
@@ -140,7 +162,7 @@ class CompactPage(QWidget):
         col.addWidget(self.next_step)
         col.addStretch(1)
 
-    def render(self, model: CallModel) -> None:
+    def show_state(self, model: CallModel) -> None:
         state = model.state
         self.clock.setText(f"{mmss(model.elapsed())} / {mmss(model.planned_length_s)}")
         level = state.commitment_level if state else 1
@@ -149,10 +171,10 @@ class CompactPage(QWidget):
         self.banner.setVisible(model.closing_mode)
         if model.closing_mode:
             self.banner.setText(f"CLOSING TIME — {mmss(max(0.0, model.remaining()))} left")
-        self.prompt.render(state.prompt if state else None, idle=model.phase == "idle")
-        self.stages.render(state)
-        self.criteria.render(state)
-        self.next_step.render(state)
+        self.prompt.show_state(state.prompt if state else None, idle=model.phase == "idle")
+        self.stages.show_state(state)
+        self.criteria.show_state(state)
+        self.next_step.show_state(state)
 
 
 class MainWindow(QMainWindow):
@@ -233,7 +255,7 @@ class MainWindow(QMainWindow):
         self.addAction(toggle)
 
         model.connect_bridge(bridge)
-        model.changed.connect(self.render)
+        model.changed.connect(self.show_state)
         model.phase_changed.connect(self._on_phase)
         model.closing_mode_changed.connect(self._on_closing)
         model.problem_raised.connect(self.show_problem)
@@ -242,31 +264,34 @@ class MainWindow(QMainWindow):
         self._ticker.setInterval(500)
         self._ticker.timeout.connect(model.tick)
         self._ticker.start()
-        self.render()
+        self.show_state()
 
     def _size_to_page(self, index: int) -> None:
         # A stacked widget is as large as its largest page; hidden pages must not hold compact mode wide.
         for i in range(self.pages.count()):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
-            self.pages.widget(i).setSizePolicy(policy, policy)
+            page = self.pages.widget(i)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
         self.pages.updateGeometry()
         central = self.centralWidget()
-        if central is not None and central.layout() is not None:
-            central.layout().activate()  # so that a resize right after this sees the new minimum
+        layout = central.layout() if central is not None else None
+        if layout is not None:
+            layout.activate()  # so that a resize right after this sees the new minimum
 
     # --- rendering --------------------------------------------------------------------------------
-    def render(self) -> None:
-        self.timer.render(self.model)
-        self.meters.render(self.model)
+    def show_state(self) -> None:
+        self.timer.show_state(self.model)
+        self.meters.show_state(self.model)
         if self.compact:
-            self.compact_page.render(self.model)
+            self.compact_page.show_state(self.model)
         else:
-            self.live.render(self.model)
+            self.live.show_state(self.model)
 
     def _on_closing(self, closing: bool) -> None:
         if closing:
             self.show_message("Closing time: five minutes left in the planned call")
-        self.render()
+        self.show_state()
 
     def _on_phase(self, phase: str) -> None:
         live = phase == "live"
@@ -287,7 +312,7 @@ class MainWindow(QMainWindow):
             self.live.reset()
             self.pages.setCurrentWidget(self.compact_page if self.compact else self.live)
             self.start_button.setEnabled(self._start_call is not None)
-        self.render()
+        self.show_state()
 
     # --- actions ----------------------------------------------------------------------------------
     def toggle_call(self) -> None:
@@ -342,9 +367,9 @@ class MainWindow(QMainWindow):
             self.setWindowFlags(flags & ~Qt.WindowType.WindowStaysOnTopHint)
         self.show()  # changing window flags hides the window; size it after it is shown again
         self.resize(*(self.COMPACT_SIZE if self.compact else self.FULL_SIZE))
-        self.render()
+        self.show_state()
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+    def mouseDoubleClickEvent(self, event) -> None:
         if self.compact:  # double-click the compact strip to get the full window back
             self.toggle_compact()
         super().mouseDoubleClickEvent(event)
@@ -358,7 +383,7 @@ class MainWindow(QMainWindow):
         self.problem.setText(f"⚠ {text}")
         self.problem.setVisible(True)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.model.phase == "live" and self._handle is not None:
             answer = QMessageBox.question(self, "End the call?",
                                           "A call is in progress. End it and close? What was heard is kept in the "
