@@ -65,6 +65,34 @@ def degrade(text: str, rng: random.Random) -> str:
     return " ".join(out)
 
 
+_HOMOPHONE_SWAPS = {"two": ("to", "too", "two"), "four": ("for", "four"), "to": ("to", "two"), "for": ("for", "four")}
+
+
+def degrade_heavy(ending: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """Harsher ASR: more fillers, number homophones both ways, and each long utterance split in two.
+
+    Splitting shifts utterance indices, so callers compare per-ending results only (not objection indices).
+    """
+    utts: list[dict[str, Any]] = []
+    for u in ending["utterances"]:
+        text = degrade(u["text"], rng)
+        words = []
+        for w in text.split():
+            if w in _HOMOPHONE_SWAPS and rng.random() < 0.5:
+                w = rng.choice(_HOMOPHONE_SWAPS[w])
+            if rng.random() < 0.07:
+                words.append(rng.choice(["um", "uh", "like", "you know", "i mean"]))
+            words.append(w)
+        if len(words) >= 8 and rng.random() < 0.6:
+            cut = rng.randint(3, len(words) - 3)
+            mid = u["start"] + (u["end"] - u["start"]) * cut / len(words)
+            utts.append({**u, "end": mid, "text": " ".join(words[:cut])})
+            utts.append({**u, "start": mid, "text": " ".join(words[cut:])})
+        else:
+            utts.append({**u, "text": " ".join(words)})
+    return {**ending, "utterances": utts}
+
+
 def load(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -229,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--endings", type=Path, default=DEFAULT_ENDINGS)
     ap.add_argument("--asr", action="store_true", help="degrade the text to raw ASR style first")
+    ap.add_argument("--heavy", action="store_true",
+                    help="harsher ASR degradation: homophones, more fillers, utterances split in two (objection "
+                         "indices then shift, so objection F1 is not meaningful)")
     ap.add_argument("--details", action="store_true", help="list what each wrong ending got wrong")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
@@ -236,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no endings file at {args.endings}", file=sys.stderr)
         return 1
     endings = load(args.endings)
+    if args.heavy:
+        endings = [degrade_heavy(e, random.Random(f"{e.get('id')}-heavy")) for e in endings]
     # warm the playbook caches so the first utterance's load time is not counted as per-utterance cost
     for v in {e.get("vertical") or "sales" for e in endings}:
         Coach(CALL_DATE, vertical=v)

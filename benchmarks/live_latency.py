@@ -34,11 +34,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 SHARED = (REPO / ".." / "shared").resolve()
 
-from copilot.asr.endpointer import Endpointer, EndpointerConfig  # noqa: E402
-from copilot.asr.live import LiveConfig, LivePipeline  # noqa: E402
-from copilot.asr.wer import normalize, wer  # noqa: E402
-from copilot.audio.replay import FileReplay  # noqa: E402
-from copilot.session.utterance import PROSPECT, REP, Utterance  # noqa: E402
+from copilot.asr.endpointer import Endpointer, EndpointerConfig
+from copilot.asr.live import LiveConfig, LivePipeline
+from copilot.asr.wer import normalize, wer
+from copilot.audio.replay import FileReplay
+from copilot.session.utterance import PROSPECT, REP, Utterance
 
 SR = 16_000
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ class _Utt:
 
 
 _MAX_SECONDS = 1e7
+_TURN_JOIN = 2  # how many earlier utterances of the same turn are read together with a new one
 
 
 def _finite(x: Any, default: float) -> float:
@@ -125,12 +126,46 @@ class Coach:
         text = text if isinstance(text, str) else str(text)
         u = _Utt(given, role, start, end, text)
         self._utts.append(u)
-        f = features(text, self.playbook)
-        self._feats.append(f)
+        own = features(text, self.playbook)
+        f = self._turn_features(i, role, text, own)
+        self._feats.append(own)
         events = self._tracker.feed(i, role, f)
-        self._observe(i, u, f, events)
+        self._observe(i, u, f, events, own)
         self._state = self._build_state()
         return self._state
+
+    def _turn_features(self, i: int, role: str, text: str, own: Features) -> Features:
+        """Speech recognition splits sentences across utterances ("so what I'd suggest" / "is a demo with your
+        team"): within one speaker's turn, read the utterance together with the one or two before it."""
+        prev = []
+        k = i - 1
+        while k >= 0 and len(prev) < _TURN_JOIN and self._utts[k].role == role:
+            prev.append(k)
+            k -= 1
+        if not prev:
+            return own
+        joined = " ".join([self._utts[k].text for k in reversed(prev)] + [text])
+        fj = features(joined, self.playbook)
+        offset = len(fj.norm.tokens) - len(own.norm.tokens)
+        # what is put forward (action, proposal, trigger, stage phrases) is read across the split; how this
+        # utterance answers (yes, hedge, no, take-back) stays its own, and only times touching it are new
+        return replace(
+            own,
+            action=own.action or fj.action,
+            proposal=own.proposal or fj.proposal,
+            pledge=own.pledge or fj.pledge,
+            commit=own.commit or fj.commit,
+            question=own.question or (fj.question and not own.accept),
+            trigger=own.trigger or fj.trigger,
+            summarize=own.summarize or fj.summarize,
+            confirm=own.confirm or fj.confirm,
+            objection=own.objection or fj.objection,
+            info_action=own.info_action or (fj.info_action and not own.action),
+            vague_action=own.vague_action,
+            step_times=tuple(m for m in fj.step_times if m.end > offset) or own.step_times,
+            vague_times=own.vague_times,
+            or_between_times=own.or_between_times or fj.or_between_times,
+        )
 
     def verdict(self) -> dict[str, Any]:
         """The DESIGN.md verdict object for the call so far (JSON-serialisable)."""
@@ -146,7 +181,7 @@ class Coach:
         u = self._utts[i]
         return Evidence(utterance=i, t=u.start, text=u.text, speaker=u.speaker)
 
-    def _observe(self, i: int, u: _Utt, f: Features, events: list[tuple[str, object]]) -> None:
+    def _observe(self, i: int, u: _Utt, f: Features, events: list[tuple[str, object]], own: Features) -> None:
         role = u.role
         pb = self.playbook
         party = pb.other_party
@@ -172,7 +207,9 @@ class Coach:
         if (role == PROSPECT or not self.speakers_separated) and f.objection is not None:
             prev_turn = self._tracker._prev_turn(i)
             before = prev_turn[0] - 1 if prev_turn else -1
-            repeated = any(o.type == f.objection and before <= o.utterance < i for o in self._objections[-2:])
+            repeated = any(o.type == f.objection and before <= o.utterance < i for o in self._objections[-2:]) or any(
+                o.type == f.objection and o.utterance == i - 1 and self._utts[i - 1].role == role
+                for o in self._objections[-1:])
             if not repeated:
                 self._objections.append(Objection(i, u.start, f.objection, u.text, pb.objection_try.get(f.objection, "")))
                 self._open_objection = len(self._objections) - 1
@@ -194,13 +231,14 @@ class Coach:
         secured_now = focal is not None and focal.kind == "specific" and focal.status == "accepted" and focal.specific_time
         wh_question = bool(f.norm.tokens) and f.norm.tokens[0] in ("when", "which", "what", "how", "who", "where", "oh") \
             and f.question
-        if f.weak is not None and not (f.action and (f.step_times or f.trigger)) and not (
-            f.step_times and f.accept
-        ) and not secured_now and not f.retract and not f.invite_now and " invite" not in f" {f.norm.text}" \
+        w = own
+        if w.weak is not None and not (w.action and (w.step_times or w.trigger)) and not (
+            w.step_times and w.accept
+        ) and not secured_now and not w.retract and not w.invite_now and " invite" not in f" {w.norm.text}" \
                 and not wh_question:
-            self._weak.append(WeakNextStep(i, u.start, u.text, f.weak[1]))
+            self._weak.append(WeakNextStep(i, u.start, u.text, w.weak[1]))
             if role == REP:
-                self._coach(u.start, "Commitment", f"Weak next step: '{_snip(u.text)}'.", f.weak[1])
+                self._coach(u.start, "Commitment", f"Weak next step: '{_snip(u.text)}'.", w.weak[1])
         # clarity: the rep settles for a time the calendar cannot hold ("next week", "soon")
         weak_here = bool(self._weak) and self._weak[-1].utterance == i and role == REP
         if role == REP and f.vague_times and not f.step_times and (f.vague_action or f.pledge or f.accept) \

@@ -116,7 +116,9 @@ def _fix_homophones(tokens: list[str]) -> list[str]:
             continue
         prev = out[i - 1] if i > 0 else ""
         nxt = out[i + 1] if i + 1 < len(out) else ""
-        if prev in _TIME_PREPS and (nxt in _CLOCKISH or nxt in ("", "|", "or", "and", "works", "today", "tomorrow",
+        if prev == "at" and t in ("to", "too", "for", "fore") and nxt not in ("least", "most", "all", "first", "last"):
+            out[i] = _HOMOPHONES[t]  # "at to" / "at for" are never English: the numbers were heard
+        elif prev in _TIME_PREPS and (nxt in _CLOCKISH or nxt in ("", "|", "or", "and", "works", "today", "tomorrow",
                                                                  "tonight", "then", "on", "is", "would", "please")
                                     or re.fullmatch(r"\d{2}", nxt)) or (nxt in ("pm", "am", "oclock") or (nxt in ("p", "a") and i + 2 < len(out) and out[i + 2] == "m")) \
                 and prev not in ("", "|"):

@@ -103,6 +103,7 @@ class Tracker:
     retractions: list[int] = field(default_factory=list)
     rep_turn_times: int = 0          # specific times offered in the rep's current turn
     rep_turn_or: bool = False
+    last_mention: tuple[int, str] | None = None  # the latest specific action named, even in passing
 
     # ------------------------------------------------------------------ turns
     def _prev_turn(self, i: int) -> list[int]:
@@ -135,6 +136,8 @@ class Tracker:
         """Update with utterance ``i``; return the events it caused (for coaching)."""
         self.speakers.append(speaker)
         self.feats.append(f)
+        if f.action and not f.summarize:
+            self.last_mention = (i, f.action)
         events: list[tuple[str, object]] = []
         if i > 0 and self.speakers[i - 1] != speaker and speaker == REP:
             self.rep_turn_times, self.rep_turn_or = 0, False
@@ -148,7 +151,8 @@ class Tracker:
                 addressed = max(open_steps, key=lambda s: (s.kind == "specific", s.stated_at, s.index))
         responded = False
         # 1. a retraction takes back the most recent step this speaker had agreed to
-        second_thoughts = f.objection in ("think_about_it", "discuss_with_team", "not_ready") and not f.accept
+        second_thoughts = f.objection in ("think_about_it", "discuss_with_team", "not_ready") and not f.accept \
+            and speaker == PROSPECT
         if (f.retract and not (f.accept and f.step_times and not f.decline)) or second_thoughts:
             agreed = [s for s in self.steps if speaker in s.agreed_by and s.status == "accepted"]
             target = max(agreed, key=lambda s: (s.accepted_at or -1, s.index)) if agreed else None
@@ -234,7 +238,7 @@ class Tracker:
         asked_when = 0 <= st.stated_at < len(self.feats) and _asks_when(self.feats[st.stated_at])
         vague_answer = bool(f.vague_times) and not f.step_times and not (f.decline or f.hedge or f.defer or f.accept
                                                                        or f.question or f.vague_action) and (
-            asked_when or len(f.norm.tokens) <= 6)
+            asked_when or len(f.norm.tokens) <= 6) and st.status != "accepted"
         contact_defer = contact_defer or vague_answer
         if (counter_time or contact_defer) and f.objection != "send_info" and not f.info_action:
             if counter_time and (f.accept and not f.decline and not f.time_decline) and not f.question:
@@ -342,7 +346,14 @@ class Tracker:
         elif f.vague_action:
             target = self._find_kind("vague", addressed, recent_only=True) or self._new_step("vague", None, speaker, i)
         elif f.step_times:
-            target = addressed or self.current() or self._new_step("time", None, speaker, i)
+            target = addressed or self.current()
+            if target is None:
+                target = self._new_step("time", None, speaker, i)
+                mention = self.last_mention
+                if mention is not None and i - mention[0] <= 4:
+                    # "the next round is a panel ..." then "they've offered monday at 10 or tuesday at 2"
+                    target.kind, target.action = "specific", mention[1]
+                    target.action_evidence.append(mention[0])
         elif (f.ack_request or (f.question and f.proposal)) and speaker == REP:
             # "and monday?" / "should I hold one of those slots?": the step again, nothing new
             cur = self.current_specific() or self.current()
