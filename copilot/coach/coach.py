@@ -49,6 +49,8 @@ class _Utt:
 
 
 _MAX_SECONDS = 1e7
+_YES_WORDS = {"yes", "yeah", "yep", "yup", "sure", "okay", "ok", "great", "perfect", "fine", "alright", "right", "got",
+              "sounds", "deal", "absolutely", "definitely", "cool", "thanks", "no", "nah"}
 _TURN_JOIN = 2  # how many earlier utterances of the same turn are read together with a new one
 
 
@@ -155,13 +157,13 @@ class Coach:
             proposal=own.proposal or fj.proposal,
             pledge=own.pledge or fj.pledge,
             commit=own.commit or fj.commit,
-            question=own.question or (fj.question and not own.accept),
+            question=own.question or (fj.question and not (own.norm.tokens and own.norm.tokens[0] in _YES_WORDS)),
             trigger=own.trigger or fj.trigger,
             summarize=own.summarize or fj.summarize,
             confirm=own.confirm or fj.confirm,
             objection=own.objection or fj.objection,
             info_action=own.info_action or (fj.info_action and not own.action),
-            vague_action=own.vague_action,
+            vague_action=own.vague_action or fj.vague_action,
             step_times=tuple(m for m in fj.step_times if m.end > offset) or own.step_times,
             vague_times=own.vague_times,
             or_between_times=own.or_between_times or fj.or_between_times,

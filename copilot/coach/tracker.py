@@ -71,7 +71,8 @@ class Step:
         if self.chosen is not None:
             return self.chosen
         specific = [s for s in self.slots if s.mention.specific]
-        return specific[-1] if specific else None
+        meetings = [s for s in specific if not s.mention.by and s.mention.kind == "datetime"]
+        return (meetings or specific)[-1] if specific else None
 
     @property
     def time_kind(self) -> str | None:
@@ -288,7 +289,7 @@ class Tracker:
         for m in f.step_times:
             for slot in reversed(pool):
                 if _same_slot(m, slot.mention):
-                    score = _detail(slot.mention)
+                    score = _detail(slot.mention) * 2 + (0 if slot.mention.by else 1)
                     if best is None or score > best[0]:
                         merged = m if _detail(m) > _detail(slot.mention) else slot.mention
                         best = (score, Slot(merged, self._resolve(merged, st), -1, ""))
@@ -404,7 +405,9 @@ class Tracker:
         fresh = [m for m in f.step_times if m.kind != "now"]
         if offer and fresh:
             offered = [Slot(m, self._resolve(m, st), i, speaker) for m in fresh]
-            if len(fresh) >= 2 or not st.offered or speaker == st.proposer:
+            # a deadline for a side deliverable ("agenda by friday") does not replace the slot on the table
+            side_deadline = all(m.by for m in fresh) and any(not s.mention.by for s in st.offered)
+            if (len(fresh) >= 2 or not st.offered or speaker == st.proposer) and not side_deadline:
                 st.offered = offered
         for m in fresh:
             self._add_slot(st, m, i, speaker)
@@ -438,7 +441,7 @@ class Tracker:
         """The most concrete step put forward (ties: the agreed one, then the earliest)."""
         if not self.steps:
             return None
-        return max(self.steps, key=lambda s: (s.concreteness, s.kind != "info", s.status == "accepted", -s.index))
+        return max(self.steps, key=lambda s: (s.concreteness, s.status == "accepted", s.kind != "info", -s.index))
 
 
 def _strong_hedge(f: Features) -> bool:
