@@ -160,7 +160,7 @@ class CommitmentLadder(QWidget):
         self.show_state(None)
 
     def show_state(self, state: CloseState | None) -> None:
-        self.level = state.commitment_level if state else 1
+        self.level = state.commitment_level if state else 0  # no call yet: no rung lit
         for level, rung in self.rungs.items():
             rung.setProperty("current", level == self.level)
             rung.setProperty("below", level < self.level)

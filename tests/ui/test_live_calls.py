@@ -1,0 +1,63 @@
+"""Calls started from the window through the real live pipeline (file replay), stopped, or refused."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from copilot.ui.bridge import EventBridge
+from copilot.ui.calls import replay_call_starter
+from copilot.ui.model import CallModel
+from copilot.ui.settings import AppSettings
+from copilot.ui.window import MainWindow
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "assets" / "demo" / "demo_call.flac"
+
+
+def _window(qtbot, start_call, settings: AppSettings | None = None) -> MainWindow:
+    window = MainWindow(CallModel(repaint_ms=20), EventBridge(), settings or AppSettings(), start_call=start_call)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_a_missing_model_is_a_message_and_the_window_stays_ready(qtbot, tmp_path):
+    start = replay_call_starter(DEMO, 4.0, tmp_path / "home")
+    window = _window(qtbot, start, AppSettings(model=str(tmp_path / "no-such-model")))
+    assert not window.start_call()
+    assert window.problem.isVisible() and "model" in window.problem.text().lower()
+    assert window.model.phase == "idle"
+
+
+def test_demo_with_a_missing_model_exits_1_with_one_line(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COPILOT_HOME=str(tmp_path / "home"))
+    done = subprocess.run([sys.executable, "-m", "copilot", "demo", "--exit-at-end", "--model",
+                           str(tmp_path / "no-such-model")], check=False, env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1
+    assert "model" in done.stderr.lower() and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_stop_mid_call_finishes_with_a_verdict_and_saves_the_call(qtbot, tmp_path):
+    window = _window(qtbot, replay_call_starter(DEMO, 6.0, tmp_path / "home", source="demo"))
+    assert window.start_call()
+    qtbot.waitUntil(lambda: len(window.model.finals) >= 4, timeout=120_000)
+    window.stop_call()
+    qtbot.waitUntil(lambda: window.model.phase == "finished", timeout=60_000)
+    assert window.pages.currentWidget() is window.summary
+    verdict = window.model.verdict
+    assert verdict is not None and len(verdict["utterances"]) == len(window.model.finals) >= 4
+    assert verdict["next_steps_secured"] is False  # stopped before the close
+    assert window.summary.headline.text().startswith("✘ No next step secured")
+
+    from copilot.store import Store
+
+    with Store.open(tmp_path / "home") as store:
+        [call] = store.list_calls()
+    assert call["source"] == "demo" and call["utterance_count"] == len(window.model.finals)
