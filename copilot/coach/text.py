@@ -127,32 +127,39 @@ def _fix_homophones(tokens: list[str]) -> list[str]:
 
 
 def _strip_fillers(tokens: list[str]) -> list[str]:
-    out: list[str] = []
+    # pass 1: backchannels become a yes, hesitation sounds go
+    first: list[str] = []
     n = len(tokens)
     i = 0
     while i < n:
         t = tokens[i]
-        if t in ("mhm", "mmhm", "mmhmm", "uhhuh") or (t in ("mm", "uh", "um") and i + 1 < n and tokens[i + 1] in ("hmm", "huh", "hm")):
-            out.append("yeah")  # a spoken "uh-huh" / "mm-hmm" is a yes, not a hedge
-            i += 1 if t in ("mhm", "mmhm", "mmhmm", "uhhuh") else 2
-            continue
-        if t in _FILLERS:
+        if t in ("mhm", "mmhm", "mmhmm", "uhhuh"):
+            first.append("yeah")  # a spoken "uh-huh" / "mm-hmm" is a yes, not a hedge
+        elif t in ("mm", "uh", "um") and i + 1 < n and tokens[i + 1] in ("hmm", "huh", "hm"):
+            first.append("yeah")
             i += 1
-            continue
-        if t == "you" and i + 1 < n and tokens[i + 1] == "know":
-            prev = out[-1] if out else ""
-            if prev not in ("do", "did", "if", "let", "would", "dont", "didnt", "to", "what", "as"):
-                i += 2
-                continue
-        if t == "i" and i + 1 < n and tokens[i + 1] == "mean" and (not out or out[-1] in ("|", "and", "but", "so")):
+        elif t not in _FILLERS:
+            first.append(t)
+        i += 1
+    # pass 2: discourse fillers ("you know", "i mean", "like") where they carry no meaning
+    out: list[str] = []
+    n = len(first)
+    i = 0
+    while i < n:
+        t = first[i]
+        prev = out[-1] if out else ""
+        nxt = first[i + 1] if i + 1 < n else ""
+        if t == "you" and nxt == "know" and prev not in ("do", "did", "if", "let", "would", "dont", "didnt", "to",
+                                                         "what", "as"):
             i += 2
             continue
-        if t == "like":
-            prev = out[-1] if out else ""
-            nxt = tokens[i + 1] if i + 1 < n else ""
-            if prev not in _LIKE_KEEP_PREV and nxt not in _LIKE_KEEP_NEXT:
-                i += 1
-                continue
+        if t == "i" and nxt == "mean" and prev not in ("what", "thats", "that", "if") and (
+                i + 2 >= n or first[i + 2] not in ("it", "that", "what", "to")):
+            i += 2
+            continue
+        if t == "like" and prev not in _LIKE_KEEP_PREV and nxt not in _LIKE_KEEP_NEXT:
+            i += 1
+            continue
         out.append(t)
         i += 1
     return out
