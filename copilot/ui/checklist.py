@@ -63,9 +63,13 @@ class EvidenceItem(QFrame):
         grid.addWidget(self.detail, 1, 1)
         grid.setColumnStretch(1, 1)
         self.met = False
+        self._shown: tuple[bool, tuple[Evidence, ...], str] | None = None
         self.set_state(False, ())
 
     def set_state(self, met: bool, evidence: tuple[Evidence, ...], detail: str = "") -> None:
+        if self._shown == (met, evidence, detail):
+            return  # the timer repaints twice a second; only a change costs a re-polish
+        self._shown = (met, evidence, detail)
         self.met = met
         self.setProperty("met", met)
         self.mark.setProperty("met", met)
@@ -156,14 +160,17 @@ class CommitmentLadder(QWidget):
             rung.setObjectName("rung")
             self.rungs[level] = rung
             col.addWidget(rung)
-        self.level = 0
+        self.level = -1
         self.show_state(None)
 
     def show_state(self, state: CloseState | None) -> None:
-        self.level = state.commitment_level if state else 0  # no call yet: no rung lit
-        for level, rung in self.rungs.items():
-            rung.setProperty("current", level == self.level)
-            rung.setProperty("below", level < self.level)
+        level = state.commitment_level if state else 0  # no call yet: no rung lit
+        if level == self.level:
+            return
+        self.level = level
+        for rung_level, rung in self.rungs.items():
+            rung.setProperty("current", rung_level == level)
+            rung.setProperty("below", rung_level < level)
             rung.style().unpolish(rung)
             rung.style().polish(rung)
 

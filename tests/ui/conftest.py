@@ -31,7 +31,3 @@ def clock() -> FakeClock:
 def _isolated_home(tmp_path, monkeypatch) -> None:
     """Never touch the real user's history, settings or logs."""
     monkeypatch.setenv("COPILOT_HOME", str(tmp_path / "home"))
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: end-to-end tests (run in CI)")
