@@ -17,7 +17,7 @@ from coach_helpers import CALL_DATE, REPO, SHARED, utterances
 from copilot.coach import analyze
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from eval_coach import degrade, score
+from eval_coach import degrade, degrade_heavy, score
 
 TARGETS = {"next_steps_secured": 0.95, "criterion": 0.92, "stages_macro_f1": 0.85, "commitment_exact": 0.80,
            "objection_f1": 0.80}
