@@ -58,6 +58,7 @@ class Features:
     trigger: str | None
     accept: bool
     hedge: bool
+    settled_after_hedge: bool                    # a yes comes after the last hedge
     defer: bool                                  # "I'll let you know": no answer yet
     decline: bool
     time_decline: bool
@@ -186,6 +187,11 @@ def _features_cached(text: str, pb: Playbook) -> Features:
     pledge = pb.has("pledge", padded)
     short = len(norm.tokens) <= 9
     question = _is_question(norm)
+    hedge_m = None
+    for hedge_m in pb.patterns["hedge"].finditer(padded):
+        pass
+    # "let me look ... the 10th at 11 works": a yes after the hesitation settles it; "yeah, maybe" does not
+    settled = hedge_m is not None and any(a.start() >= hedge_m.end() for a in pb.patterns["accept"].finditer(padded))
     context = commit or proposal or accept or pledge or question or pb.has("actions", padded)
     step_times = _step_times(pb, norm, times, context)
     if not context and not short:
@@ -207,7 +213,7 @@ def _features_cached(text: str, pb: Playbook) -> Features:
                 action = None  # "the one-pager for the pilot": the pilot is the topic, sending is the step
     # a call or meeting pinned to a clock time is concrete even without a named purpose
     if action is None and any(t.hour is not None for t in step_times) and re.search(
-        r" (?:call|meet|meeting|session|come by|come up|talk|remote|do it|do that|with [a-z]+) ", padded
+        r" (?:call|meet|meeting|session|come by|come up|talk|remote|do it|do that|with [a-z]+|see you) ", padded
     ) and not pb.has("vague_actions", padded.replace(" call you ", " ")):
         action = "call at the agreed time"
     trig = pb.find("triggers", padded)
@@ -250,7 +256,8 @@ def _features_cached(text: str, pb: Playbook) -> Features:
         pledge=pledge,
         trigger=trigger,
         accept=accept,
-        hedge=pb.has("hedge", padded),
+        hedge=hedge_m is not None,
+        settled_after_hedge=settled,
         defer=pb.has("defer", padded) and trigger is None and not step_times,
         decline=pb.has("decline", padded),
         time_decline=pb.has("time_decline", padded),

@@ -319,7 +319,9 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
 
 _JOINERS = {"at", "on", "the", "by", "in", "around", "about", "from", ",", "this", "after", "before", "until",
             "till", "say"}
-_APPROX = {"around", "about", "ish", "roughly", "approximately", "probably", "maybe", "sometime", "some"}
+_BY_VERBS = {"come", "coming", "came", "stop", "stopping", "swing", "swinging", "drop", "dropping", "pop", "popping",
+             "go", "going", "walk", "drive", "run", "swing", "head", "stand"}  # "come by thursday" is a visit
+_APPROX = {"around", "about", "ish", "roughly", "approximately", "probably", "sometime", "some"}
 
 
 def find_times(tokens: tuple[str, ...]) -> list[TimeMention]:
@@ -393,9 +395,10 @@ def _build(tokens: tuple[str, ...], group: list[_Comp]) -> TimeMention:
     prev = tokens[start - 1] if start > 0 else ""
     prev2 = tokens[start - 2] if start > 1 else ""
     after = tokens[end] if end < len(tokens) else ""
-    approximate = (prev in _APPROX and not (prev == "about" and prev2 in ("how", "what"))) or after == "ish" or prev2 in ("probably", "maybe") or prev == "or" and prev2 in (
+    approximate = (prev in _APPROX and not (prev == "about" and prev2 in ("how", "what"))) or after == "ish" or prev2 == "probably" or prev == "or" and prev2 in (
         "today", "tomorrow")
-    by = prev in ("by", "before", "until", "till", "no") or (prev == "the" and prev2 == "by")
+    by = (prev in ("before", "until", "till", "no") or (prev == "by" and prev2 not in _BY_VERBS)
+          or (prev == "the" and prev2 == "by"))
     bare_today = kinds == ["day"] and fields.get("rel_day") == 0 and fields.get("part") is None and not by
     if "vague" in kinds or bare_today:
         # a bare "today" is mostly "currently" ("where it would land today"); a slot needs a clock time

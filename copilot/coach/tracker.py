@@ -219,8 +219,9 @@ class Tracker:
             st.invite_accepted = True
             self._accept(st, speaker, i)
             return True
-        hedged = f.hedge or (f.defer and st.kind in ("specific", "time") and speaker == PROSPECT)
-        if hedged and not (pick is not None and f.accept and not _strong_hedge(f)):
+        hedged = (f.hedge and not f.settled_after_hedge) or (
+            f.defer and st.kind in ("specific", "time") and speaker == PROSPECT)
+        if hedged:
             st.status = "hedged" if st.status != "declined" else st.status
             st.refused_at = i
             st.agreed_by.discard(speaker)
@@ -442,10 +443,6 @@ class Tracker:
         if not self.steps:
             return None
         return max(self.steps, key=lambda s: (s.concreteness, s.status == "accepted", s.kind != "info", -s.index))
-
-
-def _strong_hedge(f: Features) -> bool:
-    return f.hedge and not f.accept
 
 
 def _accept_first(f: Features) -> bool:
