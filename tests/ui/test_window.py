@@ -159,7 +159,7 @@ def test_compact_mode_is_small_and_on_top(qtbot, clock):
     assert window.width() <= 480
     assert window.compact_page.stages.items["summarize"].met
     assert window.compact_page.level.text() == "Commitment 3/5"
-    window.toggle_compact()
+    window.compact_page.expand.click()
     assert not window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
     assert window.width() >= 1000
 
