@@ -139,7 +139,7 @@ class Coach:
     def _turn_features(self, i: int, role: str, text: str, own: Features) -> Features:
         """Speech recognition splits sentences across utterances ("so what I'd suggest" / "is a demo with your
         team"): within one speaker's turn, read the utterance together with the one or two before it."""
-        prev = []
+        prev: list[int] = []
         k = i - 1
         while k >= 0 and len(prev) < _TURN_JOIN and self._utts[k].role == role:
             prev.append(k)

@@ -320,7 +320,7 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
 _JOINERS = {"at", "on", "the", "by", "in", "around", "about", "from", ",", "this", "after", "before", "until",
             "till", "say"}
 _BY_VERBS = {"come", "coming", "came", "stop", "stopping", "swing", "swinging", "drop", "dropping", "pop", "popping",
-             "go", "going", "walk", "drive", "run", "swing", "head", "stand"}  # "come by thursday" is a visit
+             "go", "going", "walk", "drive", "run", "head", "stand"}  # "come by thursday" is a visit
 _APPROX = {"around", "about", "ish", "roughly", "approximately", "probably", "sometime", "some"}
 
 
