@@ -384,8 +384,10 @@ class Coach:
         elif focal.stated_by:
             agreed = [focal.stated_by]
         ev_idx = sorted(set(focal.action_evidence + focal.time_evidence + focal.ack_evidence))[:6]
+        has_time = slot is not None and (slot.mention.hour is not None or slot.mention.eod or slot.mention.part is not None
+                                         or slot.mention.kind == "duration")
         return NextStep(action=action, when=when, trigger=focal.trigger, agreed_by=tuple(agreed),
-                        evidence=tuple(self._ev(k) for k in ev_idx))
+                        evidence=tuple(self._ev(k) for k in ev_idx), when_has_time=has_time)
 
     def _prompt(self, focal: Step | None, state: CloseState | None) -> str:
         sug = self.playbook.suggestions

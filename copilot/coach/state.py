@@ -55,6 +55,7 @@ class NextStep:
     trigger: str | None
     agreed_by: tuple[str, ...]
     evidence: tuple[Evidence, ...] = ()
+    when_has_time: bool = True  # False when only a day was said ("friday"): ``when`` is then a date, all day
 
 
 @dataclass(frozen=True)

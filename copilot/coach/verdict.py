@@ -42,7 +42,10 @@ def _criterion(c: Criterion, with_kind: bool = False) -> dict[str, Any]:
 def next_step_dict(ns: NextStep | None) -> dict[str, Any] | None:
     if ns is None:
         return None
-    return {"action": ns.action, "when": _iso(ns.when), "trigger": ns.trigger, "agreed_by": list(ns.agreed_by),
+    when = _iso(ns.when)
+    if when is not None and not ns.when_has_time:
+        when = when[:10]  # only a day was said: an ISO date, which the calendar invite makes an all-day event
+    return {"action": ns.action, "when": when, "trigger": ns.trigger, "agreed_by": list(ns.agreed_by),
             "evidence": _evidence(ns.evidence)}
 
 

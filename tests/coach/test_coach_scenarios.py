@@ -236,3 +236,9 @@ def test_a_sentence_split_across_turns_still_locks() -> None:
     )
     assert v["stages"]["lock"]["met"] and v["next_steps_secured"]
     assert v["next_step"]["when"] == "2026-11-19T10:00:00"
+
+
+def test_a_day_without_a_time_is_an_iso_date() -> None:
+    v = verdict("R: ill have the written proposal to you by friday", "P: friday works great")
+    assert v["next_steps_secured"] is True
+    assert v["next_step"]["when"] == "2026-11-20"
