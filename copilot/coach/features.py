@@ -170,8 +170,9 @@ def _step_times(pb: Playbook, norm: Normalized, times: tuple[TimeMention, ...], 
         if fact and not context:
             continue
         if fact and m.start > 0 and toks[m.start - 1] in ("is", "are", "until", "since", "starts", "closes") \
-                and not pb.has("propose", f" {norm.text} ") and not pb.has("ack_request", f" {norm.text} "):
-            continue  # "month-end close is friday": a fact about the calendar, not a slot
+                and not pb.has("propose", f" {norm.text} ") and not pb.has("ack_request", f" {norm.text} ") \
+                and not pb.has("actions", before):
+            continue  # "month-end close is friday": a fact about the calendar, not a slot ("the demo is friday" is)
         out.append(m)
     return tuple(out)
 
