@@ -73,9 +73,7 @@ def build_app(data_dir: str | None, *, start_call: StartCall | None = None, titl
     settings = settings_override or load_settings(home)
     bridge = EventBridge()
     model = CallModel(speed=speed)
-    store_dir = settings.data_dir or str(home)
-    window = MainWindow(model, bridge, settings,
-                        start_call=start_call or live_call_starter(store_dir), title=title)
+    window = MainWindow(model, bridge, settings, start_call=start_call or live_call_starter(home), title=title)
     reporter = crash.install(window.show_problem, log_file)
     app = App(qapp, window, model, bridge, settings, home, reporter)
     window.settings_requested.connect(lambda: edit_settings(app))

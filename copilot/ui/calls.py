@@ -100,6 +100,11 @@ def begin_call(sources: Sequence[AudioSource], clock: CallClock, sink: EventSink
         raise
 
 
+def _store_dir(settings: AppSettings, default: str | Path | None) -> str | Path | None:
+    """The data folder chosen in Settings wins over the one the app started with."""
+    return settings.data_dir or default
+
+
 def live_call_starter(store_dir: str | Path | None) -> StartCall:
     """Start a call on the microphone and system audio chosen in the settings."""
 
@@ -111,7 +116,7 @@ def live_call_starter(store_dir: str | Path | None) -> StartCall:
             raise DeviceError("no microphone or system audio to listen to: " + "; ".join(problems or ["none found"]))
         for problem in problems:
             sink(Problem(problem))
-        return begin_call(sources, MonotonicClock(), sink, settings, store_dir, source="live")
+        return begin_call(sources, MonotonicClock(), sink, settings, _store_dir(settings, store_dir), source="live")
 
     return start
 
@@ -124,7 +129,7 @@ def replay_call_starter(path: str | Path, speed: float, store_dir: str | Path | 
         from copilot.audio.replay import FileReplay
 
         replay = FileReplay(path, speed)
-        return begin_call(replay.sources, replay.clock, sink, settings, store_dir,
+        return begin_call(replay.sources, replay.clock, sink, settings, _store_dir(settings, store_dir),
                           source=source or str(Path(path).resolve()))
 
     return start
