@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from copilot.coach import format_coaching
 from copilot.coach.state import CoachingMoment
 from copilot.session.utterance import Utterance
 from copilot.ui.model import CallModel
@@ -90,13 +91,6 @@ class TranscriptView(QTextBrowser):
         self._partials = ()
 
 
-def coaching_text(moment: CoachingMoment) -> str:
-    """The DESIGN.md form: ``[28:45] Improvement - Control: … Try: "…"`` (the coach's own formatter)."""
-    from copilot.coach import format_coaching
-
-    return format_coaching(moment)
-
-
 class CoachingList(QListWidget):
     """Coaching moments as they happen, newest at the bottom."""
 
@@ -110,7 +104,7 @@ class CoachingList(QListWidget):
         if len(moments) < self._shown:
             self.reset()
         for moment in moments[self._shown:]:
-            item = QListWidgetItem(coaching_text(moment))
+            item = QListWidgetItem(format_coaching(moment))  # [28:45] Improvement - Control: … Try: "…"
             strength = moment.kind.lower().startswith("strength")
             item.setForeground(QColor("#1b7a34" if strength else "#9a3412"))
             self.addItem(item)

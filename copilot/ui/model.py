@@ -44,6 +44,7 @@ class CallModel(QObject):
     state: CloseState | None
     finals: list[Utterance]
     partials: dict[str, Utterance]
+    _final_end: dict[str, float]
     levels: dict[str, float]
     lag_s: float | None
     problems: list[str]
@@ -123,10 +124,9 @@ class CallModel(QObject):
         if u.final:
             self.finals.append(u)
             self.partials.pop(u.speaker, None)
-        else:
-            last_final = max((f.end for f in self.finals if f.speaker == u.speaker), default=-1.0)
-            if u.end > last_final:  # a late partial of a line already final is stale
-                self.partials[u.speaker] = u
+            self._final_end[u.speaker] = max(u.end, self._final_end.get(u.speaker, -1.0))
+        elif u.end > self._final_end.get(u.speaker, -1.0):  # a late partial of a line already final is stale
+            self.partials[u.speaker] = u
         self._mark()
 
     def on_state(self, event: StateChanged) -> None:
@@ -175,6 +175,7 @@ class CallModel(QObject):
         self.state = None
         self.finals = []
         self.partials = {}
+        self._final_end = {}
         self.levels = {}
         self.lag_s = None
         self.problems = []
