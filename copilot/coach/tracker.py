@@ -16,6 +16,7 @@ from copilot.coach.timex import TimeMention, describe, resolve, with_part
 
 REP = "rep"
 PROSPECT = "prospect"
+_RECENT_STEPS = 40
 
 
 def other(speaker: str) -> str:
@@ -59,9 +60,11 @@ class Step:
     refused_at: int | None = None
     accepted_at: int | None = None
 
+    has_specific_slot: bool = False  # kept up to date by the tracker as slots are added
+
     @property
     def specific_time(self) -> bool:
-        return any(s.mention.specific for s in self.slots) or self.trigger is not None
+        return self.has_specific_slot or self.trigger is not None
 
     @property
     def concreteness(self) -> int:
@@ -105,6 +108,8 @@ class Tracker:
     rep_turn_times: int = 0          # specific times offered in the rep's current turn
     rep_turn_or: bool = False
     last_mention: tuple[int, str] | None = None  # the latest specific action named, even in passing
+    _focal: Step | None = None
+    _focal_at: int = -1
 
     # ------------------------------------------------------------------ turns
     def _prev_turn(self, i: int) -> list[int]:
@@ -122,14 +127,15 @@ class Tracker:
     def _addressed(self, i: int) -> Step | None:
         """The step the other side stated in the turn just before this one (the last one they stated)."""
         prev = set(self._prev_turn(i))
-        stated = [st for st in self.steps if st.stated_at in prev and st.stated_by != self.speakers[i]]
+        stated = [st for st in self.recent() if st.stated_at in prev and st.stated_by != self.speakers[i]]
         return max(stated, key=lambda st: (st.stated_at, st.index)) if stated else None
 
     def current(self) -> Step | None:
-        return max(self.steps, key=lambda s: (s.stated_at, s.index)) if self.steps else None
+        recent = self.recent()
+        return max(recent, key=lambda s: (s.stated_at, s.index)) if recent else None
 
     def current_specific(self) -> Step | None:
-        specific = [s for s in self.steps if s.kind in ("specific", "time")]
+        specific = [s for s in self.recent() if s.kind in ("specific", "time")]
         return max(specific, key=lambda s: (s.stated_at, s.index)) if specific else None
 
     # ------------------------------------------------------------------ main
@@ -146,7 +152,7 @@ class Tracker:
         addressed = self._addressed(i)
         if addressed is None and f.step_times and (f.accept or f.hedge or f.decline):
             # an explicit answer naming a time already on the table ("okay fine, tuesday at ten, let's do it")
-            open_steps = [s for s in self.steps if s.stated_by and s.stated_by != speaker and s.slots
+            open_steps = [s for s in self.recent() if s.stated_by and s.stated_by != speaker and s.slots
                           and any(_matches_any(m, s.slots) for m in f.step_times)]
             if open_steps:
                 addressed = max(open_steps, key=lambda s: (s.kind == "specific", s.stated_at, s.index))
@@ -312,6 +318,8 @@ class Tracker:
     def _add_slot(self, st: Step, m: TimeMention, i: int, speaker: str, chosen: bool = False) -> None:
         slot = Slot(m, self._resolve(m, st), i, speaker)
         st.slots.append(slot)
+        if m.specific:
+            st.has_specific_slot = True
         if chosen:
             st.chosen = slot
         if i not in st.time_evidence:
@@ -398,7 +406,7 @@ class Tracker:
             return addressed
         if recent_only:
             return None
-        same = [s for s in self.steps if s.kind == kind]
+        same = [s for s in self.recent() if s.kind == kind]
         return same[-1] if same else None
 
     def _times_into(self, st: Step, f: Features, i: int, speaker: str, offer: bool) -> bool:
@@ -439,10 +447,16 @@ class Tracker:
 
     # ------------------------------------------------------------------ reading
     def focal(self) -> Step | None:
-        """The most concrete step put forward (ties: the agreed one, then the earliest)."""
-        if not self.steps:
-            return None
-        return max(self.steps, key=lambda s: (s.concreteness, s.status == "accepted", s.kind != "info", -s.index))
+        """The most concrete step put forward (ties: the agreed one, then the earliest); cached per utterance."""
+        if self._focal_at != len(self.speakers):
+            self._focal = max(self.steps, key=lambda s: (s.concreteness, s.status == "accepted", s.kind != "info",
+                                                         -s.index)) if self.steps else None
+            self._focal_at = len(self.speakers)
+        return self._focal
+
+    def recent(self) -> list[Step]:
+        """Steps recent enough to be answered or restated (old ones stay in ``steps`` for the verdict)."""
+        return self.steps[-_RECENT_STEPS:]
 
 
 def _accept_first(f: Features) -> bool:

@@ -36,3 +36,26 @@ def test_p95_under_two_ms_per_utterance(endings: list[dict[str, Any]]) -> None:
     best = sorted(min(ts) for ts in zip(*runs))
     p95 = best[int(0.95 * (len(best) - 1))] * 1000
     assert p95 < 2.0, f"p95 {p95:.3f} ms"
+
+
+def test_cost_does_not_grow_over_a_long_call(endings: list[dict[str, Any]]) -> None:
+    """An hour and a half of talk (every ending three times over): the last utterances cost what the first did."""
+    from copilot.session.utterance import Utterance
+
+    utts = []
+    t = 0.0
+    for k in range(3):
+        for e in endings:
+            for u in e["utterances"]:
+                utts.append(Utterance(u["speaker"], t, t + 3.0, f"{u['text']} {'ok' * k}".strip()))
+                t += 4.0
+    coach = Coach(CALL_DATE)
+    times = []
+    for u in utts:
+        t0 = time.perf_counter()
+        coach.feed(u)
+        times.append(time.perf_counter() - t0)
+    first = sorted(times[:200])[190] * 1000
+    last = sorted(times[-200:])[190] * 1000
+    assert last < 2.0, f"p95 over the last 200 utterances {last:.3f} ms"
+    assert last < max(3 * first, 0.5), (first, last)
