@@ -111,7 +111,8 @@ def reason(coach: Coach, state: CloseState) -> str:
         from copilot.coach.tracker import spoken_time
 
         if focal.trigger is not None:
-            timing = f"triggered when {focal.trigger.rstrip(' ,.')}"
+            words = focal.trigger.split()
+            timing = "on a trigger: " + " ".join(words[:10]).rstrip(" ,.") + ("…" if len(words) > 10 else "")
         else:
             timing = f"for {spoken_time(focal) or 'the agreed time'}"
         invite = " and accepted the invite during the call" if focal.invite_accepted else ""
