@@ -206,7 +206,8 @@ class Coach:
             if f.confirm and (f.question or len(f.norm.tokens) < 30):
                 self._confirm.append(i)
         # objections and signals from the other party
-        if (role == PROSPECT or not self.speakers_separated) and f.objection is not None:
+        settled = own.settled_after_hedge and own.accept  # "hmm, let me think... yeah, that works" is a yes
+        if (role == PROSPECT or not self.speakers_separated) and f.objection is not None and not settled:
             prev_turn = self._tracker._prev_turn(i)
             before = prev_turn[0] - 1 if prev_turn else -1
             repeated = any(o.type == f.objection and before <= o.utterance < i for o in self._objections[-2:]) or any(

@@ -367,7 +367,7 @@ class Tracker:
         elif (f.ack_request or (f.question and f.proposal)) and speaker == REP:
             # "and monday?" / "should I hold one of those slots?": the step again, nothing new
             cur = self.current_specific() or self.current()
-            if cur is not None and cur.status != "accepted":
+            if cur is not None and cur.status not in ("accepted", "retracted"):
                 cur.stated_by, cur.stated_at = speaker, i
                 cur.statements.append(i)
             return
