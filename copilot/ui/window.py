@@ -15,6 +15,7 @@ from typing import Protocol
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -332,11 +333,16 @@ class MainWindow(QMainWindow):
             self.show_problem("no way to start a call in this window")
             return False
         self.problem.setVisible(False)
+        self.show_message("Loading the speech model…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the first model load takes a second or two
         try:
             self._handle = self._start_call(self.bridge.publish, self.settings)
         except CopilotError as exc:  # no device, no model: say so and stay ready
             self.show_problem(str(exc))
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
         self.model.start_clock()
         return True
 
