@@ -37,9 +37,6 @@ _LEFT_STOP = _ACTION_STOP | {
     "yeah", "okay", "ok", "great", "sure", "so", "then", "here", "there", "heres", "step", "would", "wed", "could",
     "see", "show", "line", "push", "send", "pull", "got", "ive", "im", "were", "been", "go",
 }  # "you and priya": kept when followed by a name-like word (not a verb)
-_PICKY = re.compile(r" (?:is|s) (?:better|easier|best|good|fine|great|perfect|open|free)| works| please| it is| "
-                    r"then| sounds good| for me")
-
 
 @dataclass(frozen=True)
 class Features:

@@ -106,7 +106,6 @@ class Tracker:
     propose_evidence: list[int] = field(default_factory=list)
     retractions: list[int] = field(default_factory=list)
     rep_turn_times: int = 0          # specific times offered in the rep's current turn
-    rep_turn_or: bool = False
     last_mention: tuple[int, str] | None = None  # the latest specific action named, even in passing
     _focal: Step | None = None
     _focal_at: int = -1
@@ -147,7 +146,7 @@ class Tracker:
             self.last_mention = (i, f.action)
         events: list[tuple[str, object]] = []
         if i > 0 and self.speakers[i - 1] != speaker and speaker == REP:
-            self.rep_turn_times, self.rep_turn_or = 0, False
+            self.rep_turn_times = 0
 
         addressed = self._addressed(i)
         if addressed is None and f.step_times and (f.accept or f.hedge or f.decline):
