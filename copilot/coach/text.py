@@ -32,7 +32,7 @@ _ORD_TENS = {"twentieth": 20, "thirtieth": 30}
 _LIKE_KEEP_PREV = {"would", "id", "youd", "wed", "theyd", "hed", "shed", "i", "you", "we", "they", "feel", "feels", "look",
                    "looks", "sound", "sounds", "seem", "seems", "something", "dont", "didnt", "really", "more", "exactly",
                    "just", "not", "what", "much", "anything", "people", "he", "she", "wouldnt", "also", "do"}
-_LIKE_KEEP_NEXT = {"to", "that", "this", "it", "these", "those", "them", "him", "her"}
+_LIKE_KEEP_NEXT = {"to", "it", "these", "those", "them", "him", "her"}
 _SLANG = {"gonna": "going to", "wanna": "want to", "lemme": "let me", "gotta": "got to", "kinda": "kind of",
           "dunno": "dont know", "gimme": "give me", "ya": "you", "yknow": "you know", "cuz": "because",
           "tmrw": "tomorrow", "tmr": "tomorrow", "tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow",
