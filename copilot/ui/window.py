@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self._start_call = start_call
         self._handle: CallHandle | None = None
         self.compact = False
+        self._full_geometry: QRect | None = None
         self.setWindowTitle(title)
         self.setStyleSheet(STYLE)
 
@@ -377,10 +378,13 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.summary if self.model.phase == "finished" else self.live)
             self.setWindowFlags(flags & ~Qt.WindowType.WindowStaysOnTopHint)
         self.show()  # changing window flags hides the window; size it after it is shown again
-        self.resize(*(self.COMPACT_SIZE if self.compact else self.FULL_SIZE))
+        if self.compact or self._full_geometry is None:
+            self.resize(*(self.COMPACT_SIZE if self.compact else self.FULL_SIZE))
+        else:
+            self.setGeometry(self._full_geometry)  # back where the user had the full window
         self.show_state()
 
-    def mouseDoubleClickEvent(self, event) -> None:
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if self.compact:  # double-click the compact strip to get the full window back
             self.toggle_compact()
         super().mouseDoubleClickEvent(event)
