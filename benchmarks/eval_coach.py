@@ -30,6 +30,7 @@ from copilot.coach import Coach
 from copilot.session.utterance import Utterance
 
 DEFAULT_ENDINGS = ROOT.parent / "shared" / "eval" / "endings.jsonl"
+CPU_TIMES: list[float] = []  # CPU time per utterance of the last scored run (thread_time), unaffected by other processes
 CALL_DATE = datetime(2026, 11, 18, 10, 0, 0)  # the endings carry no started_at; a fixed Wednesday
 CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
 STAGES = ("summarize", "confirm", "propose", "lock")
@@ -105,8 +106,10 @@ def run_one(ending: dict[str, Any], asr: bool = False, seed: int = 0) -> tuple[d
         text = degrade(u["text"], rng) if asr else u["text"]
         utt = Utterance(u["speaker"], float(u["start"]), float(u["end"]), text)
         t0 = time.perf_counter()
+        c0 = time.thread_time()
         coach.feed(utt)
         times.append((time.perf_counter() - t0) * 1000.0)
+        CPU_TIMES.append((time.thread_time() - c0) * 1000.0)
     return coach.verdict(), times
 
 
@@ -126,6 +129,7 @@ def _clear_caches() -> None:
 
 def score(endings: list[dict[str, Any]], asr: bool = False, details: bool = False, repeat: int = 1) -> dict[str, Any]:
     _clear_caches()
+    CPU_TIMES.clear()
     n = 0
     secured = 0
     crit = {c: 0 for c in CRITERIA}
@@ -196,6 +200,8 @@ def score(endings: list[dict[str, Any]], asr: bool = False, details: bool = Fals
     stage_f1 = {s: _f1(*c) for s, c in stage_counts.items()}
     raw = sorted(all_times)
     raw_p95 = raw[int(0.95 * (len(raw) - 1))] if raw else 0.0
+    cpu = sorted(CPU_TIMES)
+    cpu_p95 = cpu[int(0.95 * (len(cpu) - 1))] if cpu else 0.0
     # per-utterance cost as the best of `repeat` uncached replays, so a busy shared CPU does not inflate it
     for _ in range(max(0, repeat - 1)):
         _clear_caches()
@@ -219,6 +225,7 @@ def score(endings: list[dict[str, Any]], asr: bool = False, details: bool = Fals
         "weak_next_steps_f1": _f1(*weak),
         "p95_ms_per_utterance": p95,
         "p95_ms_single_run": raw_p95,
+        "p95_cpu_ms": cpu_p95,
         "utterances": len(all_times),
     }
     if details:
@@ -243,8 +250,9 @@ def table(r: dict[str, Any], title: str) -> str:
         ("objection F1 (types per ending)", r["objection_type_f1_per_ending"], ""),
         ("time kind accuracy", r["time_kind"], ""),
         ("weak next steps F1 (utterance)", r["weak_next_steps_f1"], ""),
-        ("p95 ms per utterance (best of 3 runs)", r["p95_ms_per_utterance"], "< 2"),
-        ("p95 ms per utterance (single run)", r["p95_ms_single_run"], ""),
+        ("p95 ms per utterance (wall, best of 3 runs)", r["p95_ms_per_utterance"], "< 2"),
+        ("p95 ms per utterance (wall, first run)", r["p95_ms_single_run"], ""),
+        ("p95 ms per utterance (CPU time, all runs)", r["p95_cpu_ms"], ""),
     ]
     width = max(len(a) for a, _, _ in rows)
     lines = [f"{title} ({r['endings']} endings, {r['utterances']} utterances)", "-" * (width + 22)]

@@ -7,6 +7,7 @@ analysis and the tests all get the same answer for the same words. Reading one u
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 from collections.abc import Sequence
@@ -93,6 +94,7 @@ class Coach:
         self._weak: list[WeakNextStep] = []
         self._signals: list[CommitmentSignal] = []
         self._coaching: list[CoachingMoment] = []
+        self._coaching_seen: set[CoachingMoment] = set()
         self._summarize: list[int] = []
         self._confirm: list[int] = []
         self._open_objection: int | None = None
@@ -286,8 +288,9 @@ class Coach:
 
     def _coach(self, t: float, category: str, message: str, try_: str | None, kind: str = "Improvement") -> None:
         m = CoachingMoment(t=t, category=category, message=message, try_=try_, kind=kind)
-        if m not in self._coaching:
-            self._coaching.append(m)
+        if m not in self._coaching_seen:
+            self._coaching_seen.add(m)
+            bisect.insort(self._coaching, m, key=lambda x: x.t)  # kept in time order as it grows
 
     # ---------------------------------------------------------------- state
     def _build_state(self) -> CloseState:
@@ -335,7 +338,7 @@ class Coach:
             weak_next_steps=tuple(self._weak),
             objections=tuple(self._objections),
             signals=tuple(self._signals),
-            coaching=tuple(sorted(self._coaching, key=lambda m: m.t)),
+            coaching=tuple(self._coaching),
             metrics=metrics,
             prompt="",
             utterance_count=len(self._utts),

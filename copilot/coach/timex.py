@@ -123,6 +123,9 @@ def _vague_seqs() -> list[tuple[str, ...]]:
 
 
 _VAGUE_SEQS = _vague_seqs()
+_VAGUE_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _seq in _VAGUE_SEQS:
+    _VAGUE_BY_FIRST.setdefault(_seq[0], []).append(_seq)
 
 
 def _wd(tok: str) -> int | None:
@@ -205,8 +208,8 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
     nxt = toks[i + 1] if i + 1 < n else ""
     prev = toks[i - 1] if i > 0 else ""
     # vague phrases first (longest first) so "next week" is not "next" + nothing
-    for seq in _VAGUE_SEQS:
-        if seq[0] == t and _match_seq(toks, i, seq):
+    for seq in _VAGUE_BY_FIRST.get(t, ()):
+        if _match_seq(toks, i, seq):
             if seq == ("soon",) and (prev == "as" or nxt == "as"):
                 return None  # "as soon as": a trigger, not a time
             return _Comp(i, i + len(seq), "vague")

@@ -448,8 +448,7 @@ class Tracker:
     def focal(self) -> Step | None:
         """The most concrete step put forward (ties: the agreed one, then the earliest); cached per utterance."""
         if self._focal_at != len(self.speakers):
-            self._focal = max(self.steps, key=lambda s: (s.concreteness, s.status == "accepted", s.kind != "info",
-                                                         -s.index)) if self.steps else None
+            self._focal = max(self.steps, key=_focal_key) if self.steps else None
             self._focal_at = len(self.speakers)
         return self._focal
 
@@ -492,6 +491,12 @@ def _same_slot(a: TimeMention, b: TimeMention) -> bool:
     if checks == 0 and a.weekday is not None and a.weekday == b.weekday:
         return True
     return checks > 0
+
+
+def _focal_key(s: Step) -> tuple[int, bool, bool, int]:
+    specific = s.kind == "specific"
+    return ((2 if specific else 0) + (1 if s.has_specific_slot or s.trigger is not None else 0),
+            s.status == "accepted", s.kind != "info", -s.index)
 
 
 def _asks_when(f: Features) -> bool:
