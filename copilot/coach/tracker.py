@@ -232,6 +232,14 @@ class Tracker:
             st.agreed_by.discard(speaker)
             events.append(("hedged", st))
             return True
+        if pick is not None and pick.speaker == "refined" and not f.decline:
+            self._add_slot(st, pick.mention, i, speaker)
+            st.offered = [st.slots[-1]]
+            st.stated_by, st.stated_at = speaker, i
+            st.status, st.agreed_by = "pending", {speaker}
+            st.statements.append(i)
+            events.append(("counter", st))
+            return True
         if pick is not None and not _declines_pick(f, pick):
             st.chosen = pick
             self._add_slot(st, pick.mention, i, speaker, chosen=True)
@@ -297,8 +305,10 @@ class Tracker:
                 if _same_slot(m, slot.mention):
                     score = _detail(slot.mention) * 2 + (0 if slot.mention.by else 1)
                     if best is None or score > best[0]:
+                        refined = _detail(m) > _detail(slot.mention) and m.hour is not None and slot.mention.hour is None
                         merged = m if _detail(m) > _detail(slot.mention) else slot.mention
-                        best = (score, Slot(merged, self._resolve(merged, st), -1, ""))
+                        # "thursday mornings" -> "how about thursday at 9:30?" narrows the slot: a new proposal
+                        best = (score, Slot(merged, self._resolve(merged, st), -1, "refined" if refined else ""))
         return best[1] if best else None
 
     def _resolve(self, m: TimeMention, st: Step | None) -> datetime | None:

@@ -242,3 +242,22 @@ def test_a_day_without_a_time_is_an_iso_date() -> None:
     v = verdict("R: ill have the written proposal to you by friday", "P: friday works great")
     assert v["next_steps_secured"] is True
     assert v["next_step"]["when"] == "2026-11-20"
+
+
+def test_narrowing_a_proposed_window_is_a_new_proposal_not_a_yes() -> None:
+    coach = Coach(CALL_DATE)
+    lines = say(
+        "R: could we set up the renewal call with you and your procurement lead",
+        "P: thursdays are usually calm mornings",
+        "R: how about thursday at 9:30",
+        "P: thursday at 9:30 works",
+    )
+    states = [coach.feed(u) for u in lines]
+    assert states[2].criteria["acknowledged"].met is False  # the rep narrowed it; the prospect has not said yes
+    assert states[3].next_steps_secured is True
+    assert coach.verdict()["next_step"]["when"] == "2026-11-19T09:30:00"
+
+
+def test_a_past_verb_elsewhere_does_not_make_the_slot_past() -> None:
+    v = verdict("R: how about thursday at 9:30", "P: okay better than i expected thursday at 9:30 works")
+    assert v["next_steps_secured"] is True
