@@ -259,5 +259,5 @@ def test_narrowing_a_proposed_window_is_a_new_proposal_not_a_yes() -> None:
 
 
 def test_a_past_verb_elsewhere_does_not_make_the_slot_past() -> None:
-    v = verdict("R: how about thursday at 9:30", "P: okay better than i expected thursday at 9:30 works")
+    v = verdict("R: how about the demo on thursday at 9:30", "P: okay better than i expected thursday at 9:30 works")
     assert v["next_steps_secured"] is True
