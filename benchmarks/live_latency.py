@@ -300,7 +300,12 @@ def _print(r: dict[str, Any]) -> None:
             ("end→final max (s)", "end_max", "{:.2f}"), ("onset→first partial p50 (s)", "onset_partial_p50", "{:.2f}"),
             ("onset→first text p50 (s)", "onset_text_p50", "{:.2f}"),
             ("p95 first third (s)", "p95_first_third", "{:.2f}"), ("p95 last third (s)", "p95_last_third", "{:.2f}"),
-            ("WER", "wer", "{:.1%}"), ("CPU-s per call-s", "cpu_per_s", "{:.3f}"), ("lines missed", "missed", "{}")]
+            ("drift: p95 last/first third", "drift", "{:.2f}"),
+            ("WER", "wer", "{:.1%}"), ("CPU-s per call-s (both ch.)", "cpu_per_s", "{:.3f}"),
+            ("CPU-s per channel-s", "cpu_per_channel_s", "{:.3f}"), ("lines missed", "missed", "{}")]
+    for _, c in cols:
+        c["drift"] = c["p95_last_third"] / c["p95_first_third"] if c.get("p95_first_third") else float("nan")
+        c["cpu_per_channel_s"] = c["cpu_per_s"] / 2
     print()
     print(f"{r['file']} at {r['speed']}x, {r['threads']} thread(s)")
     print(f"{'':30}" + "".join(f"{name:>18}" for name, _ in cols))

@@ -49,7 +49,7 @@ class EnergyTrack:
         if n:
             chunks = samples[: n * SLOT_SAMPLES].reshape(n, SLOT_SAMPLES).astype(np.float64)
             db = 10.0 * np.log10(np.mean(chunks * chunks, axis=1) + 1e-10)
-            first = int(round(t / SLOT))
+            first = round(t / SLOT)
             ids = np.arange(first, first + n)
             self._db[ids % self._cap] = np.maximum(db, -100.0)
             self._ids[ids % self._cap] = ids
@@ -74,8 +74,8 @@ class EchoGate:
 
     def __init__(self, window: float = 0.3, max_delay: float = 0.2, min_corr: float = 0.6,
                  level_margin_db: float = 0.0, active_db: float = -50.0) -> None:
-        self.window = int(round(window / SLOT))
-        self.max_delay = int(round(max_delay / SLOT))
+        self.window = round(window / SLOT)
+        self.max_delay = round(max_delay / SLOT)
         self.min_corr = min_corr
         self.level_margin_db = level_margin_db
         self.active_db = active_db
@@ -97,7 +97,7 @@ class EchoGate:
     def __call__(self, t: float, samples: np.ndarray) -> bool:
         with self._lock:
             self._mic.add(t, samples)
-            end = int(round(t / SLOT)) + samples.shape[0] // SLOT_SAMPLES
+            end = round(t / SLOT) + samples.shape[0] // SLOT_SAMPLES
             self.frames += 1
             mic = self._mic.get(end - self.window, end)
             ref_all = self._ref.get(end - self.window - self.max_delay, end)

@@ -16,8 +16,9 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -113,8 +114,8 @@ class _Work:
             self.closed = True
             self.cond.notify()
 
-    def take(self) -> tuple[Segment | None, list[Segment]]:
-        """The next segment to transcribe (None when closed and empty) plus partials to skip."""
+    def take(self) -> Segment | None:
+        """The next segment to transcribe; None once closed and no final is left (interim work is dropped then)."""
         with self.cond:
             while not (self.finals or self.pauses or self.partials or self.closed):
                 self.cond.wait()
@@ -122,14 +123,14 @@ class _Work:
                 # The other party's line first when two end together: the duplicate filter needs it.
                 best = min(self.finals, key=lambda s: s.end + (0.3 if s.speaker == REP else 0.0))
                 self.finals.remove(best)
-                return best, []
-            if self.pauses:
-                speaker = min(self.pauses, key=lambda k: self.pauses[k].made_at)
-                return self.pauses.pop(speaker), []
-            if self.partials:
-                speaker = min(self.partials, key=lambda k: self.partials[k].made_at)
-                return self.partials.pop(speaker), []
-            return None, []
+                return best
+            if self.closed:
+                return None
+            for slot in (self.pauses, self.partials):
+                if slot:
+                    speaker = min(slot, key=lambda k: slot[k].made_at)
+                    return slot.pop(speaker)
+            return None
 
     def oldest_final(self) -> float | None:
         with self.cond:
@@ -257,14 +258,14 @@ class LivePipeline:
             self._release(held, force=True, reference=None)
             for speaker in list(self._endpointers):
                 self._flush(speaker)
-        except Exception:  # noqa: BLE001 - a bug: say so, but let the worker finish what it has
+        except Exception:  # a bug: say so, and let the worker finish what it has
             log.exception("capture loop failed")
             self._problem("audio capture failed unexpectedly — see the log; the call stops here", fatal=True)
             for source in self.sources:
                 try:
                     source.stop()
-                except Exception:  # noqa: BLE001
-                    pass
+                except Exception:
+                    log.debug("stopping %s failed", source.label, exc_info=True)
         finally:
             self.stats.dropped_blocks = sum(s.dropped for s in self.sources)
             if self._gate is not None:
@@ -317,12 +318,12 @@ class LivePipeline:
     def _work_loop(self) -> None:
         try:
             while True:
-                seg, _ = self._work.take()
+                seg = self._work.take()
                 if seg is None:
                     break
                 try:
                     self._handle(seg)
-                except Exception:  # noqa: BLE001 - one bad segment must not end the call
+                except Exception:
                     log.exception("transcribing a %s segment failed", seg.kind)
         finally:
             self._done.set()

@@ -71,7 +71,7 @@ class SoundDeviceSource(QueuedSource):
             raise DeviceError(f"{self.label}: cannot be started ({exc})") from None
         log.info("%s open at %.0f Hz", self.label, self._stream.samplerate)
 
-    def _callback(self, indata, frames, time_info, status) -> None:  # noqa: ANN001 - PortAudio's contract
+    def _callback(self, indata, frames, time_info, status) -> None:
         adc = time_info.inputBufferAdcTime
         self._deliver(RawBlock(adc + self._offset if adc > 0 else None, indata.copy(), bool(status.input_overflow)))
 
@@ -94,8 +94,8 @@ class SoundDeviceSource(QueuedSource):
             try:
                 stream.abort()
                 stream.close()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
+            except Exception:  # already gone
+                log.debug("closing %s failed", self.label, exc_info=True)
         self._end()
 
 

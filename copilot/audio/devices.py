@@ -78,7 +78,7 @@ def _pactl(*args: str) -> str | None:
     if shutil.which("pactl") is None:
         return None
     try:
-        done = subprocess.run(["pactl", *args], capture_output=True, text=True, timeout=3)
+        done = subprocess.run(["pactl", *args], check=False, capture_output=True, text=True, timeout=3)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() if done.returncode == 0 else None

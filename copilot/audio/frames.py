@@ -92,7 +92,7 @@ class FrameAssembler:
         self.in_rate = float(in_rate)
         self.gap_tolerance = gap_tolerance
         self._resampler = None
-        if int(round(self.in_rate)) != SAMPLE_RATE:
+        if round(self.in_rate) != SAMPLE_RATE:
             import soxr
 
             self._resampler = soxr.ResampleStream(self.in_rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ")
@@ -119,7 +119,7 @@ class FrameAssembler:
             expected = self._start + self._in_samples / self.in_rate
             gap = block.t - expected
             if gap > self.gap_tolerance:
-                n = int(round(gap * self.in_rate))
+                n = round(gap * self.in_rate)
                 pieces.append(np.zeros(n, dtype=np.float32))
                 self.filled_seconds += n / self.in_rate
         pieces.append(mono)

@@ -27,7 +27,7 @@ BLOCK_SECONDS = 0.04  # like a device callback every 40 ms (fewer wake-ups than 
 class ReplaySource(QueuedSource):
     """One channel of a ``FileReplay``; started and stopped through the replay."""
 
-    def __init__(self, replay: "FileReplay", speaker: str, rate: float) -> None:
+    def __init__(self, replay: FileReplay, speaker: str, rate: float) -> None:
         super().__init__(speaker, f"{'microphone' if speaker == REP else 'system audio'} (replay of {replay.path.name})")
         self._replay = replay
         self._set_rate(rate)
@@ -83,7 +83,7 @@ class FileReplay:
             thread.join(timeout=2.0)
 
     def _play(self) -> None:
-        block = max(1, int(round(self._block_seconds * self.rate)))
+        block = max(1, round(self._block_seconds * self.rate))
         total = self._data.shape[0]
         pos = 0
         try:

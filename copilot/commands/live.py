@@ -15,12 +15,23 @@ import math
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from copilot.audio.source import AudioSource
 from copilot.errors import CopilotError, DeviceError, UsageError
-from copilot.session.events import Event, Finished, Lag, Level, Problem, Started, StateChanged, Transcribed
+from copilot.session.events import (
+    Event,
+    Finished,
+    Lag,
+    Level,
+    Problem,
+    Started,
+    StateChanged,
+    Transcribed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +82,7 @@ class _Printer:
                 self._handle(event)
             except BrokenPipeError:
                 raise
-            except Exception:  # noqa: BLE001 - printing must never stop the call
+            except Exception:
                 log.exception("could not print an event")
 
     def _handle(self, event: Event) -> None:
@@ -181,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
         from copilot.audio.replay import FileReplay
 
         replay = FileReplay(args.replay, speed or None)
-        sources = list(replay.sources)
+        sources: list[AudioSource] = list(replay.sources)
         clock = replay.clock
         source_name = str(Path(args.replay).resolve())
         started_at = datetime.fromtimestamp(Path(args.replay).stat().st_mtime).replace(microsecond=0)
@@ -251,7 +262,7 @@ def _run_until_done(pipeline: Any) -> bool:
     stop = threading.Event()
     previous: Callable[..., Any] | int | None = None
 
-    def on_signal(signum: int, frame: Any) -> None:  # noqa: ARG001
+    def on_signal(signum: int, frame: Any) -> None:
         if stop.is_set():  # a second Ctrl-C: give up waiting
             raise KeyboardInterrupt
         stop.set()

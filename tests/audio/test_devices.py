@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _copilot(*args: str, env_extra: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "copilot", *args], capture_output=True, text=True, cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "copilot", *args], check=False, capture_output=True, text=True, cwd=REPO,
                           env=env, timeout=timeout)
 
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import soxr
 
-from copilot.audio.frames import SAMPLE_RATE, FrameAssembler, ManualClock, RawBlock, dbfs
+from copilot.audio.frames import (
+    SAMPLE_RATE,
+    FrameAssembler,
+    ManualClock,
+    RawBlock,
+    dbfs,
+)
 
 
 def _blocks(signal: np.ndarray, rate: int, sizes: list[int], t0: float = 0.0) -> list[RawBlock]:
@@ -31,7 +39,7 @@ def test_48k_blocks_become_contiguous_16k_frames_with_true_times() -> None:
     frames, audio = _collect(FrameAssembler("rep", rate), _blocks(tone, rate, [480, 1024, 333], t0=5.0))
     assert abs(audio.shape[0] - 2 * SAMPLE_RATE) <= 2
     assert frames[0].t == pytest.approx(5.0)
-    for a, b in zip(frames, frames[1:]):
+    for a, b in itertools.pairwise(frames):
         assert b.t == pytest.approx(a.end, abs=1e-9)
     spectrum = np.abs(np.fft.rfft(audio[2000:18000]))
     assert np.argmax(spectrum) * SAMPLE_RATE / 16000 == pytest.approx(440, abs=2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -22,7 +23,7 @@ def signal(*parts: tuple[str, float]) -> np.ndarray:
     rng = np.random.default_rng(3)
     out = []
     for kind, seconds in parts:
-        n = int(round(seconds * SR))
+        n = round(seconds * SR)
         out.append(rng.normal(0, 0.1, n) if kind == "speech" else np.zeros(n))
     return np.concatenate(out).astype(np.float32)
 
@@ -75,7 +76,7 @@ def test_max_segment_cuts_a_monologue() -> None:
     assert len(finals) >= 3
     assert all(s.end - s.start <= 5.0 + 0.03 for s in finals)  # to the frame
     assert finals[0].start == pytest.approx(0.0)
-    for a, b in zip(finals, finals[1:]):
+    for a, b in itertools.pairwise(finals):
         assert b.start == pytest.approx(a.end, abs=1e-6)  # nothing lost between the pieces
     assert len({s.utt for s in finals}) == len(finals)
 

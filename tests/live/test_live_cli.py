@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def copilot(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "copilot", *args], capture_output=True, text=True, cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "copilot", *args], check=False, capture_output=True, text=True, cwd=REPO,
                           timeout=timeout, env={**os.environ, "COLUMNS": "120"})
 
 

@@ -49,12 +49,12 @@ def pulse(tmp_path: Path):
     env.pop("PULSE_SOURCE", None)
     started = subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n", "-F",
                               str(tmp_path / "ci.pa"), "--log-target=file:" + str(tmp_path / "pulse.log")],
-                             env=env, capture_output=True, text=True, timeout=30)
+                             env=env, check=False, capture_output=True, text=True, timeout=30)
     if started.returncode != 0:
         pytest.skip(f"PulseAudio would not start here: {started.stderr.strip()[:200]}")
     pid_file = runtime / "pulse" / "pid"
     deadline = time.monotonic() + 10
-    while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
+    while subprocess.run(["pactl", "info"], env=env, check=False, capture_output=True).returncode != 0:
         assert time.monotonic() < deadline, "the PulseAudio daemon did not answer"
         time.sleep(0.1)
     try:
@@ -82,7 +82,7 @@ def test_live_capture_hears_both_sides_with_the_right_speakers(pulse, shared_dir
     their_wav = _wav(tmp_path / "them.wav", data[:, 1])
 
     devices = subprocess.run([sys.executable, "-m", "copilot", "devices", "--json"], env=pulse, cwd=REPO,
-                             capture_output=True, text=True, timeout=60)
+                             check=False, capture_output=True, text=True, timeout=60)
     listing = json.loads(devices.stdout)
     assert any(s["name"] == "speakers.monitor" and s["default"] for s in listing["system_audio"]), listing
 
