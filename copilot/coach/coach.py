@@ -168,6 +168,8 @@ class Coach:
             vague_action=own.vague_action or fj.vague_action,
             step_times=tuple(m for m in fj.step_times if m.end > offset) or own.step_times,
             vague_times=own.vague_times,
+            # a vague time in this utterance may belong to a step named just before it ("the rollout plan" / "sometime")
+            vague_step_times=tuple(m for m in fj.vague_step_times if m.start >= offset) or own.vague_step_times,
             or_between_times=own.or_between_times or fj.or_between_times,
         )
 
@@ -246,9 +248,10 @@ class Coach:
                 self._coach(u.start, "Commitment", f"Weak next step: '{_snip(u.text)}'.", w.weak[1])
         # clarity: the rep settles for a time the calendar cannot hold ("next week", "soon")
         weak_here = bool(self._weak) and self._weak[-1].utterance == i and role == REP
-        if role == REP and f.vague_times and not f.step_times and (f.vague_action or f.pledge or f.accept) \
+        # only a time said of a next step counts: "thanks for the time today" or a recap's "before the new year" do not
+        if role == REP and f.vague_step_times and not f.step_times and (f.vague_action or f.pledge or f.accept) \
                 and not secured_now and not weak_here:
-            phrase = f.vague_times[0].text
+            phrase = f.vague_step_times[0].text
             if phrase not in self._clarity_coached and phrase not in ("later", "soon") or (
                     phrase == "soon" and f.vague_action and phrase not in self._clarity_coached):
                 self._clarity_coached.add(phrase)

@@ -74,6 +74,8 @@ class Features:
     signals: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (kind, strength)
     now_offer: bool = False                      # "right now, or at 4" (an alternative slot)
     or_between_times: bool = False
+    vague_step_times: tuple[TimeMention, ...] = ()  # vague times said of a next step ("the plan ... sometime")
+    choice: bool = False                         # asks the other side to choose ("which works better")
 
     @property
     def padded(self) -> str:
@@ -151,6 +153,46 @@ def _action_text(norm: Normalized, m: re.Match[str], times: tuple[TimeMention, .
     while words and words[0] in ("re", "a", "an", "the", "to", "with", "on", "in"):
         words = words[1:]
     return " ".join(words).strip()
+
+
+# words that make a sentence about meeting again, even with no named action ("let's talk sometime next month")
+_SCHEDULING = re.compile(r" (?:meet|meeting|talk|speak|call|chat|schedule|book|get together|regroup|reconvene|sync|"
+                         r"reconnect|revisit|pick (?:this|it|that) (?:back )?up|go over|get (?:it|this|that) done|"
+                         r"do (?:it|this|that))(?= )")
+_STEP_REACH = 8  # tokens between a step phrase and its time, for speech-recognition text with no sentence breaks
+
+
+def _token_at(padded: str, char: int) -> int:
+    """The index of the normalized token that starts at (or contains) ``char`` of the padded text."""
+    return max(0, padded[: char + 1].count(" ") - 1)
+
+
+def _vague_step_times(pb: Playbook, norm: Normalized, vague: tuple[TimeMention, ...], info: bool) -> tuple[TimeMention, ...]:
+    """The vague times attached to a next step: in the same sentence as, and near, an action or a scheduling
+    phrase. "Thanks for making the time today" or a recap's "before the new year" put no step at that time."""
+    if not vague:
+        return ()
+    toks = norm.tokens
+    padded = f" {norm.text} "
+    spans: list[tuple[int, int]] = []
+    names = ["actions", "vague_actions"] + (["info_actions"] if info else [])
+    for m in [x for name in names for x in pb.patterns[name].finditer(padded)] + list(_SCHEDULING.finditer(padded)):
+        spans.append((_token_at(padded, m.start()), _token_at(padded, max(m.start(), m.end() - 1)) + 1))
+    if not spans:
+        return ()
+    out = []
+    for m in vague:
+        if m.rel_day == 0 and m.part is None and m.hour is None:
+            continue  # a bare "today" is the present day ("thanks for the time today"), not a slot put off
+        if is_past_context(toks, m):
+            continue
+        for a, b in spans:
+            gap = m.start - b if m.start >= b else a - m.end
+            lo, hi = min(a, m.start), max(b, m.end)
+            if gap <= _STEP_REACH and "|" not in toks[lo:hi]:
+                out.append(m)
+                break
+    return tuple(out)
 
 
 def _step_times(pb: Playbook, norm: Normalized, times: tuple[TimeMention, ...], context: bool) -> tuple[TimeMention, ...]:
@@ -241,6 +283,7 @@ def _features_cached(text: str, pb: Playbook) -> Features:
     for a, b in pairwise(st):
         if "or" in norm.tokens[a.end:b.start]:
             or_between = True
+    vague_step = _vague_step_times(pb, norm, vague_times, info) if vague_times else ()
     return Features(
         norm=norm,
         times=times,
@@ -274,6 +317,8 @@ def _features_cached(text: str, pb: Playbook) -> Features:
         signals=tuple(signals),
         now_offer=now_offer,
         or_between_times=or_between,
+        vague_step_times=vague_step,
+        choice=pb.has("choose", padded),
     )
 
 

@@ -33,7 +33,7 @@ _ALIASES = {"cs": "customer_success", "customer-success": "customer_success", "r
 _LISTS = ("actions", "vague_actions", "info_actions", "requests", "commit", "fact_cues", "accept", "hedge", "defer", "pledge", "decline",
           "time_decline",
           "retract", "exit", "deflect", "ack_request", "invite_now", "invite_later", "invite_accepted", "triggers",
-          "summarize", "confirm", "propose")
+          "summarize", "confirm", "propose", "choose")
 
 
 def _compile(phrases: list[str], where: str) -> re.Pattern[str]:

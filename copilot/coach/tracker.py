@@ -106,6 +106,8 @@ class Tracker:
     propose_evidence: list[int] = field(default_factory=list)
     retractions: list[int] = field(default_factory=list)
     rep_turn_times: int = 0          # specific times offered in the rep's current turn
+    rep_turn_slots: list[TimeMention] = field(default_factory=list)  # the meeting times among them
+    rep_turn_choice: bool = False    # the rep's current turn asks the other side to choose
     last_mention: tuple[int, str] | None = None  # the latest specific action named, even in passing
     _focal: Step | None = None
     _focal_at: int = -1
@@ -147,6 +149,8 @@ class Tracker:
         events: list[tuple[str, object]] = []
         if i > 0 and self.speakers[i - 1] != speaker and speaker == REP:
             self.rep_turn_times = 0
+            self.rep_turn_slots = []
+            self.rep_turn_choice = False
 
         addressed = self._addressed(i)
         if addressed is None and f.step_times and (f.accept or f.hedge or f.decline):
@@ -440,6 +444,13 @@ class Tracker:
         starts_or = bool(f.norm.tokens) and f.norm.tokens[0] == "or"
         offered_two = (f.or_between_times and len(specific) >= 2) or (f.now_offer and specific) or (
             starts_or and self.rep_turn_times >= 1 and specific)
+        # the connector is often misheard ("2pm for on thursday at 10"): two distinct times in the rep's turn and a
+        # question that asks the other side to pick is the same offer
+        for m in specific:
+            if m.kind != "now" and not m.by and not any(_same_slot(m, x) and _same_slot(x, m) for x in self.rep_turn_slots):
+                self.rep_turn_slots.append(m)
+        self.rep_turn_choice = self.rep_turn_choice or f.choice
+        offered_two = offered_two or (self.rep_turn_choice and len(self.rep_turn_slots) >= 2 and bool(specific or f.choice))
         if offered_two and i not in self.lock_evidence:
             self.lock_evidence.append(i)
         self.rep_turn_times += len(specific)
