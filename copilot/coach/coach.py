@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from copilot.coach.features import Features, features
+from copilot.coach.features import Features, features, weak_step_phrase
 from copilot.coach.playbook import Playbook, load_playbook
 from copilot.coach.state import (
     CRITERIA,
@@ -32,6 +32,7 @@ from copilot.coach.state import (
     Stage,
     WeakNextStep,
 )
+from copilot.coach.text import restore_case
 from copilot.coach.timex import describe
 from copilot.coach.tracker import PROSPECT, REP, Step, Tracker, other, spoken_time
 from copilot.errors import InputError
@@ -381,10 +382,7 @@ class Coach:
         when = slot.when if slot is not None and focal.trigger is None and slot.mention.kind != "duration" else None
         if focal.trigger is not None:
             when = None
-        action = focal.action
-        if action is None and focal.kind in ("vague", "info"):
-            k = focal.statements[0] if focal.statements else focal.first_utterance
-            action = _snip(self._utts[k].text, 80) if k < len(self._utts) else None
+        action = self._shown_action(focal)
         agreed: list[str] = []
         if focal.status == "accepted":
             agreed = [r for r in (REP, PROSPECT) if r in focal.agreed_by]
@@ -395,6 +393,41 @@ class Coach:
                                          or slot.mention.kind == "duration")
         return NextStep(action=action, when=when, trigger=focal.trigger, agreed_by=tuple(agreed),
                         evidence=tuple(self._ev(k) for k in ev_idx), when_has_time=has_time)
+
+    def _turn_text(self, k: int) -> str:
+        """Utterance ``k`` with the one or two before it in the same turn (a sentence split by recognition)."""
+        ks = [k]
+        while len(ks) <= _TURN_JOIN and ks[-1] > 0 and self._utts[ks[-1] - 1].role == self._utts[k].role:
+            ks.append(ks[-1] - 1)
+        return " ".join(self._utts[j].text for j in reversed(ks))
+
+    def _shown_action(self, step: Step) -> str | None:
+        """The step's action as a short phrase in the speaker's own words and casing (never a whole sentence).
+
+        A vague or send-information step has no action phrase; the words that name it ("send some info",
+        "touch base") are taken from where it was stated.
+        """
+        action = step.action
+        where = list(step.action_evidence)
+        if action is None and step.kind in ("vague", "info"):
+            where = sorted(set(step.statements + [step.first_utterance]))
+            for k in where:
+                if k >= len(self._feats):
+                    continue
+                action = weak_step_phrase(self._feats[k], self.playbook, step.kind) or weak_step_phrase(
+                    features(self._turn_text(k), self.playbook), self.playbook, step.kind)
+                if action:
+                    break
+            else:
+                action = "send information" if step.kind == "info" else "follow up"
+        if not action:
+            return action
+        for k in where:
+            if k < len(self._utts):
+                shown = restore_case(action, self._utts[k].text) or restore_case(action, self._turn_text(k))
+                if shown:
+                    return shown
+        return action
 
     def _prompt(self, focal: Step | None, state: CloseState | None) -> str:
         sug = self.playbook.suggestions

@@ -325,3 +325,67 @@ def _features_cached(text: str, pb: Playbook) -> Features:
 def features(text: str, pb: Playbook) -> Features:
     """The features of one utterance's text under a playbook (cached; pure)."""
     return _features_cached(text if isinstance(text, str) else str(text), pb)
+
+
+_OBJECT_WORDS = {"me", "us", "you", "them", "him", "her", "it", "over", "across", "just", "quickly", "along"}
+_LEAD_WORDS = {"ill", "well", "i", "we", "will", "lets", "let", "us", "can", "could", "you", "just", "should",
+               "to", "and", "so", "then", "maybe", "probably"}
+
+
+def weak_step_phrase(f: Features, pb: Playbook, kind: str) -> str | None:
+    """A short phrase for a vague or send-information step ("send some info", "touch base"), in normalized words.
+
+    Such a step has no action phrase of its own; the sentence it was said in ("40% would be huge, but ... could
+    you just send me some info") is no action, so only the words that name the step are kept.
+    """
+    padded = f.padded
+    toks = f.norm.tokens
+
+    def words(a: int, b: int) -> list[str]:
+        return [w for w in padded[a:b].split() if w != "|"]
+
+    def info() -> str | None:
+        im = pb.find("info_actions", padded)
+        if im is None:
+            return None
+        verb = None
+        for vm in _SEND_VERB.finditer(padded):
+            if vm.start() == im.start():
+                return " ".join(words(im.start(), im.end()))  # the phrase names the sending ("send whatever")
+            gap = padded[vm.end():im.start()].split()
+            if vm.start() < im.start() and len(gap) <= 4 and "|" not in gap:
+                verb = vm
+        noun = words(im.start(), im.end())
+        if verb is None:
+            return None
+        middle = [w for w in words(verb.end(), im.start()) if w not in _OBJECT_WORDS]
+        head = [w for w in words(verb.start(), verb.end()) if w not in _OBJECT_WORDS] or ["send"]
+        return " ".join(head[:1] + head[1:] + middle + noun)
+
+    def request() -> str | None:
+        rm = pb.find("requests", padded)
+        if rm is None:
+            return None
+        head = [w for w in words(rm.start(), rm.end()) if w not in _OBJECT_WORDS]
+        k = padded[: rm.end()].count(" ") - 1  # the token that follows the match
+        tail: list[str] = []
+        while k < len(toks) and len(tail) < 4 and toks[k] not in _ACTION_STOP:
+            tail.append(toks[k])
+            k += 1
+        return " ".join(head + tail) if tail else None
+
+    def vague() -> str | None:
+        vm = pb.find("vague_actions", padded)
+        if vm is None:
+            return None
+        w = words(vm.start(), vm.end())
+        while len(w) > 1 and w[0] in _LEAD_WORDS:
+            w = w[1:]
+        return " ".join(w) or None
+
+    order = (info, request, vague) if kind == "info" else (vague, info, request)
+    for fn in order:
+        phrase = fn()
+        if phrase:
+            return phrase
+    return None

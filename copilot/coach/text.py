@@ -43,7 +43,7 @@ _TIME_PREPS = {"at", "by", "around", "until", "till", "til", "from", "before", "
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "fore": "4", "ate": "8", "won": "1"}
 _CLOCKISH = {"pm", "am", "oclock", "30", "15", "45", "00", "thirty", "fifteen", "forty"}
 _ORD_SUFFIX = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
-_TOKEN = re.compile(r"\d{1,2}:\d{2}|[a-z0-9]+(?:['’][a-z]+)*|[.!?;]")
+_TOKEN = re.compile(r"\d{1,2}:\d{2}|[^\W_]+(?:['’][^\W_]+)*|[.!?;]")  # letters of any script ("Aïsha", "José")
 _MERIDIEM = re.compile(r"\b(\d{1,2}(?::\d{2})?)\s*([ap])\s*\.?\s*m\b\.?")
 
 
@@ -281,3 +281,68 @@ def phrase_pattern(phrase: str) -> str:
 def _norm_word(word: str) -> str:
     w = word.lower().replace("'", "").replace("’", "")
     return w
+
+
+_ORIG_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_KEEP_JOINERS = {"-", "/", "&", "+"}
+_SKIP_ORIGINAL = 3  # words of the original (fillers, "like") that may lie between two words of the phrase
+
+
+def _keys(word: str) -> frozenset[str]:
+    simple = word.lower().replace("'", "").replace("’", "")
+    return frozenset({simple, " ".join(normalize(word).tokens)})
+
+
+@lru_cache(maxsize=4096)
+def restore_case(phrase: str, text: str) -> str | None:
+    """``phrase`` (normalized words taken from ``text``) in the words and casing the speaker's text used.
+
+    The rules read normalized text ("live demo with you and marcus"); exports and the calendar invite show
+    what was said ("live demo with you and Marcus", "thirty-minute walkthrough"). Each phrase word is found in
+    order among the text's words (fillers the normalizer dropped may lie between); a joiner such as a hyphen
+    between two found words is kept, and a capital only there because the word starts a sentence is not.
+    None when the phrase cannot be found in the text.
+    """
+    words = phrase.split()
+    if not words:
+        return None
+    orig = [(m.group(0), m.start(), m.end()) for m in _ORIG_TOKEN.finditer(text)]
+    keys = [_keys(o[0]) for o in orig]
+    best: list[int | None] | None = None
+    best_score = 0
+    for k in range(len(orig)):
+        if words[0] not in keys[k]:
+            continue
+        found: list[int | None] = [k]
+        pos = k + 1
+        for w in words[1:]:
+            hit = next((j for j in range(pos, min(len(orig), pos + 1 + _SKIP_ORIGINAL)) if w in keys[j]), None)
+            found.append(hit)
+            if hit is not None:
+                pos = hit + 1
+        score = sum(h is not None for h in found)
+        if score > best_score:
+            best, best_score = found, score
+            if score == len(words):
+                break
+    if best is None or best_score * 2 < len(words):
+        return None
+    out: list[str] = []
+    prev_end: int | None = None
+    for w, hit in zip(words, best):
+        if hit is None:
+            out.append(" " + w)
+            prev_end = None
+            continue
+        tok, start, end = orig[hit]
+        if not out:
+            before = text[:start].rstrip()
+            if (not before or before[-1] in ".!?") and tok[:1].isupper() and tok[1:] == tok[1:].lower() \
+                    and tok.lower() not in ("i", "im", "i'm", "ill", "i'll", "id", "i'd", "ive", "i've"):
+                tok = tok[0].lower() + tok[1:]  # a capital that only starts the sentence
+            out.append(tok)
+        else:
+            gap = text[prev_end:start] if prev_end is not None else " "
+            out.append((gap if gap in _KEEP_JOINERS else " ") + tok)
+        prev_end = end
+    return "".join(out).strip()

@@ -134,7 +134,7 @@ def reason(coach: Coach, state: CloseState) -> str:
         }.get(status, f"the {party} never said yes to it"))
     lead = "No next step secured"
     if focal is not None and focal.kind == "specific" and focal.action:
-        lead = f"No next step secured: {focal.action} was put forward, but"
+        lead = f"No next step secured: {ns.action if ns is not None and ns.action else focal.action} was put forward, but"
         return f"{lead} {_join(missing)}{note}."
     return f"{lead}: {_join(missing)}{note}."
 
