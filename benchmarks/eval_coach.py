@@ -237,7 +237,9 @@ TARGETS = {"next_steps_secured": 0.95, "criteria": 0.92, "stages_macro_f1": 0.85
            "objection_f1": 0.80, "p95_ms_per_utterance": 2.0}
 
 
-def table(r: dict[str, Any], title: str) -> str:
+def table(r: dict[str, Any], title: str, heavy: bool = False) -> str:
+    """The scores with their targets; with ``heavy`` the objection target moves to the per-ending row, since
+    splitting utterances shifts the indices the utterance+type F1 matches on."""
     rows = [("next_steps_secured accuracy", r["next_steps_secured"], "≥ 0.95")]
     for c in CRITERIA:
         rows.append((f"criterion {c}", r["criteria"][c], "≥ 0.92"))
@@ -246,8 +248,8 @@ def table(r: dict[str, Any], title: str) -> str:
     rows += [
         ("stages macro-F1", r["stages_macro_f1"], "≥ 0.85"),
         ("commitment level exact", r["commitment_exact"], "≥ 0.80"),
-        ("objection F1 (utterance+type)", r["objection_f1"], "≥ 0.80"),
-        ("objection F1 (types per ending)", r["objection_type_f1_per_ending"], ""),
+        ("objection F1 (utterance+type)", r["objection_f1"], "(indices shift: not scored)" if heavy else "≥ 0.80"),
+        ("objection F1 (types per ending)", r["objection_type_f1_per_ending"], "≥ 0.80" if heavy else ""),
         ("time kind accuracy", r["time_kind"], ""),
         ("weak next steps F1 (utterance)", r["weak_next_steps_f1"], ""),
         ("p95 ms per utterance (wall, best of 3 runs)", r["p95_ms_per_utterance"], "< 2"),
@@ -284,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(r, indent=2))
     else:
-        print(table(r, "coach on " + args.endings.name + (" (ASR-degraded)" if args.asr else "")))
+        print(table(r, "coach on " + args.endings.name + (" (ASR-degraded)" if args.asr else "")
+                    + (" (heavy ASR: homophones, split utterances)" if args.heavy else ""), heavy=args.heavy))
         if args.details:
             print()
             print("\n".join(r["wrong"]))

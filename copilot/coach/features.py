@@ -38,6 +38,10 @@ _LEFT_STOP = _ACTION_STOP | {
     "see", "show", "line", "push", "send", "pull", "got", "ive", "im", "were", "been", "go",
 }  # "you and priya": kept when followed by a name-like word (not a verb)
 
+_TRAIL_STOP = {"a", "an", "the", "from", "with", "of", "for", "to", "and", "or", "using", "your", "our", "their", "my",
+               "on", "in", "at", "by", "about", "into", "some", "any", "this", "that", "these", "those"}
+
+
 @dataclass(frozen=True)
 class Features:
     """Everything the tracker needs from one utterance's text."""
@@ -152,6 +156,8 @@ def _action_text(norm: Normalized, m: re.Match[str], times: tuple[TimeMention, .
     words = [w for w in toks[start_tok:j] if w != "|"]
     while words and words[0] in ("re", "a", "an", "the", "to", "with", "on", "in"):
         words = words[1:]
+    while len(words) > 1 and words[-1] in _TRAIL_STOP:
+        words = words[:-1]  # "with you and priya from" (the word cap fell mid-phrase): end on a content word
     return " ".join(words).strip()
 
 

@@ -308,37 +308,57 @@ def restore_case(phrase: str, text: str) -> str | None:
         return None
     orig = [(m.group(0), m.start(), m.end()) for m in _ORIG_TOKEN.finditer(text)]
     keys = [_keys(o[0]) for o in orig]
-    best: list[int | None] | None = None
+    # two spoken words the normalizer made one ("forty-five" -> 45)
+    alone = [bool(normalize(o[0]).tokens) for o in orig]  # False for a filler ("uh")
+    pair = [" ".join(normalize(f"{orig[j][0]} {orig[j + 1][0]}").tokens) if alone[j] and alone[j + 1] else ""
+            for j in range(len(orig) - 1)]
+
+    def hit(w: str, j: int) -> int:
+        """How many original words from ``j`` spell ``w`` (0: none)."""
+        if w in keys[j]:
+            return 1
+        return 2 if j < len(pair) and pair[j] == w and any(c.isdigit() for c in w) else 0
+
+    best: list[tuple[int, int] | None] | None = None
     best_score = 0
     for k in range(len(orig)):
-        if words[0] not in keys[k]:
-            continue
-        found: list[int | None] = [k]
-        pos = k + 1
-        for w in words[1:]:
-            hit = next((j for j in range(pos, min(len(orig), pos + 1 + _SKIP_ORIGINAL)) if w in keys[j]), None)
-            found.append(hit)
-            if hit is not None:
-                pos = hit + 1
-        score = sum(h is not None for h in found)
-        if score > best_score:
-            best, best_score = found, score
-            if score == len(words):
-                break
+        for j0 in range(min(3, len(words))):
+            n = hit(words[j0], k)
+            if not n:
+                continue
+            found: list[tuple[int, int] | None] = [None] * j0 + [(k, k + n - 1)]
+            pos = k + n
+            for w in words[j0 + 1:]:
+                at = None
+                for j in range(pos, min(len(orig), pos + 1 + _SKIP_ORIGINAL)):
+                    m = hit(w, j)
+                    if m:
+                        at = (j, j + m - 1)
+                        break
+                found.append(at)
+                if at is not None:
+                    pos = at[1] + 1
+            score = sum(h is not None for h in found)
+            if score > best_score:
+                best, best_score = found, score
+            break
+        if best_score == len(words):
+            break
     if best is None or best_score * 2 < len(words):
         return None
     out: list[str] = []
     prev_end: int | None = None
-    for w, hit in zip(words, best):
-        if hit is None:
+    for w, hit_at in zip(words, best):
+        if hit_at is None:
             out.append(" " + w)
             prev_end = None
             continue
-        tok, start, end = orig[hit]
+        start, end = orig[hit_at[0]][1], orig[hit_at[1]][2]
+        tok = text[start:end]
         if not out:
             before = text[:start].rstrip()
             if (not before or before[-1] in ".!?") and tok[:1].isupper() and tok[1:] == tok[1:].lower() \
-                    and tok.lower() not in ("i", "im", "i'm", "ill", "i'll", "id", "i'd", "ive", "i've"):
+                    and tok.lower().replace("’", "'") not in ("i", "i'm", "i'll", "i'd", "i've"):
                 tok = tok[0].lower() + tok[1:]  # a capital that only starts the sentence
             out.append(tok)
         else:

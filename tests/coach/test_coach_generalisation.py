@@ -17,6 +17,7 @@ import pytest
 from coach_helpers import CALL_DATE, say
 
 from copilot.coach import Coach, analyze
+from copilot.coach.text import restore_case
 
 
 def verdict(*lines: str) -> dict:
@@ -120,3 +121,32 @@ def test_the_action_keeps_the_casing_of_the_words_said(lines: tuple[str, ...], a
     v = verdict(*lines)
     assert v["next_step"]["action"].startswith(action), v["next_step"]["action"]
     assert action in v["reason"], v["reason"]
+
+
+@pytest.mark.parametrize("phrase,text,shown", [
+    ("live demo with you and marcus", "Then a good next step would be a live demo with you and Marcus, where we",
+     "live demo with you and Marcus"),
+    ("written root cause report", "I'll have the written root-cause report to you by Friday.", "written root-cause report"),
+    ("45 minute interview with helen", "How about a forty-five minute interview with, um, Helen?",
+     "forty-five minute interview with Helen"),
+    ("demo with your vp", "Demo with your VP on Tuesday?", "demo with your VP"),       # a sentence's capital goes
+    ("walkthrough with josé", "walkthrough with uh josé at two", "walkthrough with josé"),  # lowercase ASR stays so
+])
+def test_restore_case_finds_the_spoken_words(phrase: str, text: str, shown: str) -> None:
+    assert restore_case(phrase, text) == shown
+
+
+def test_restore_case_gives_up_on_words_that_are_not_there() -> None:
+    assert restore_case("security review", "Let's talk about pricing.") is None
+
+
+def test_lowercase_speech_recognition_text_keeps_its_words_and_drops_fillers() -> None:
+    v = verdict("R: so a good next step would be a working session with you and uh priya from revops on wednesday "
+                "at ten", "P: yeah wednesday at ten works")
+    assert v["next_steps_secured"] is True
+    assert v["next_step"]["action"] == "working session with you and priya from revops"
+
+
+def test_an_action_cut_by_the_word_limit_does_not_end_on_a_preposition() -> None:
+    v = verdict("R: lets book a security review with Priya from IT on Friday at 10am", "P: yes that works")
+    assert v["next_step"]["action"].split()[-1] not in ("from", "with", "and", "the", "of")
