@@ -182,8 +182,8 @@ def _vague_step_times(pb: Playbook, norm: Normalized, vague: tuple[TimeMention, 
     padded = f" {norm.text} "
     spans: list[tuple[int, int]] = []
     names = ["actions", "vague_actions"] + (["info_actions"] if info else [])
-    for m in [x for name in names for x in pb.patterns[name].finditer(padded)] + list(_SCHEDULING.finditer(padded)):
-        spans.append((_token_at(padded, m.start()), _token_at(padded, max(m.start(), m.end() - 1)) + 1))
+    for hit in [x for name in names for x in pb.patterns[name].finditer(padded)] + list(_SCHEDULING.finditer(padded)):
+        spans.append((_token_at(padded, hit.start()), _token_at(padded, max(hit.start(), hit.end() - 1)) + 1))
     if not spans:
         return ()
     out = []

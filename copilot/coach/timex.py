@@ -447,10 +447,8 @@ def is_past_context(tokens: tuple[str, ...], mention: TimeMention) -> bool:
         if w in _PAST_TOKENS:
             return True
     # "renewed on september 1st", "crashed on monday": a past verb right before the date's preposition
-    if len(window) >= 2 and window[-1] in ("on", "at", "in", "since", "back") and window[-2].endswith("ed") \
-            and len(window[-2]) > 4 and window[-2] not in _FUTURE_ED and not window[-2].endswith("eed"):
-        return True
-    return False
+    return len(window) >= 2 and window[-1] in ("on", "at", "in", "since", "back") and window[-2].endswith("ed") \
+        and len(window[-2]) > 4 and window[-2] not in _FUTURE_ED and not window[-2].endswith("eed")
 
 
 def _hour24(m: TimeMention) -> int | None:

@@ -34,8 +34,8 @@ def clarity(v: dict) -> list[str]:
     "R: hi dana thanks for making the time today i know its a busy week so ill keep us to the half hour",
     "R: Morning Priya, I appreciate you joining today, so I'll keep this short.",
     "R: thanks for jumping on today ill be quick i know this week is a lot",
-    "R: So let me make sure I captured everything. Your agents are swamped, and your boss wants a plan before "
-    "the new year. Did I miss anything?",
+    ("R: So let me make sure I captured everything. Your agents are swamped, and your boss wants a plan before "
+     "the new year. Did I miss anything?"),
     "R: so if this were going to happen this year we'd need to move before then",
     "R: Did anything you saw today fill a gap?",
 ])
@@ -54,12 +54,12 @@ def test_clarity_moment_when_a_step_is_pinned_to_a_vague_time(lines: tuple[str, 
 
 # ------------------------------------------------------------------ 2. next_step.action is a short phrase
 _LONG_ASKS = [
-    ("40% would be huge, but to be honest, I'm not sure I can take on another project right now. "
-     "Could you just send me some info and I'll take a look.", "send some info"),
-    ("Honestly the numbers look great but we're swamped this quarter, can you email me the deck and "
-     "I'll have a look when things calm down", "email the deck"),
-    ("That sounds interesting and all, but between the audit and the hiring freeze I've got no room, "
-     "so just forward me the pricing sheet.", "forward the pricing sheet"),
+    (("40% would be huge, but to be honest, I'm not sure I can take on another project right now. "
+      "Could you just send me some info and I'll take a look."), "send some info"),
+    (("Honestly the numbers look great but we're swamped this quarter, can you email me the deck and "
+      "I'll have a look when things calm down"), "email the deck"),
+    (("That sounds interesting and all, but between the audit and the hiring freeze I've got no room, "
+      "so just forward me the pricing sheet."), "forward the pricing sheet"),
 ]
 
 
