@@ -97,6 +97,7 @@ def _overlaps(e: Emitted, u: dict[str, Any], slack: float = 0.05) -> bool:
 def latencies(items: list[Emitted], utts: list[dict[str, Any]]) -> dict[str, Any]:
     finals = [e for e in items if e.final]
     end_lat: list[tuple[float, float]] = []
+    detail: list[dict[str, Any]] = []
     onset: list[float] = []
     onset_text: list[float] = []
     missed = 0
@@ -107,6 +108,8 @@ def latencies(items: list[Emitted], utts: list[dict[str, Any]]) -> dict[str, Any
             continue
         last = max(cover, key=lambda e: e.end)
         end_lat.append((u["end"], last.emitted_at - u["end"]))
+        detail.append({"speaker": u["speaker"], "start": u["start"], "end": u["end"], "seg_end": last.end,
+                       "emitted_at": round(last.emitted_at, 3), "latency": round(last.emitted_at - u["end"], 3)})
         partials = [e.emitted_at for e in items if not e.final and _overlaps(e, u)]
         if partials:
             onset.append(min(partials) - u["start"])
@@ -125,6 +128,7 @@ def latencies(items: list[Emitted], utts: list[dict[str, Any]]) -> dict[str, Any
         "partial_share": len(onset) / max(1, len(utts) - missed),
         "p95_first_third": float(np.percentile(first, 95)) if first.size else float("nan"),
         "p95_last_third": float(np.percentile(last, 95)) if last.size else float("nan"),
+        "per_line": detail,
     }
 
 

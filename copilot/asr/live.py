@@ -62,6 +62,7 @@ class LiveConfig:
     level_every: float = 0.1
     stall_after: float = 3.0  # a live device silent this long is checked for having gone away
     poll: float = 0.02
+    warm_up: bool = True
 
 
 @dataclass
@@ -172,6 +173,8 @@ class LivePipeline:
     # -- control ------------------------------------------------------------------------------------------
     def start(self) -> None:
         """Open every source; those that fail are reported and the call goes on with the rest."""
+        if self.config.warm_up:
+            self._warm_up()
         started: list[AudioSource] = []
         for source in self.sources:
             try:
@@ -186,6 +189,14 @@ class LivePipeline:
         self._capture = threading.Thread(target=self._capture_loop, name="capture", daemon=True)
         self._worker.start()
         self._capture.start()
+
+    def _warm_up(self) -> None:
+        """One throw-away transcription, so the first line of the call does not pay for cold caches."""
+        noise = np.random.default_rng(0).normal(0.0, 1e-3, 16_000).astype(np.float32)
+        try:
+            self.transcriber.transcribe(noise, partial=True)
+        except Exception:  # a model that fails here fails visibly on the first line
+            log.debug("warm-up transcription failed", exc_info=True)
 
     def stop(self) -> None:
         """End the call: close the sources, finish every turn in progress, transcribe all finals."""

@@ -40,21 +40,21 @@ def run(ep: Endpointer, audio: np.ndarray, t0: float = 0.0, block: int = 640, fl
 def test_a_turn_gives_partials_a_pause_and_a_final_with_preroll() -> None:
     cfg = EndpointerConfig()
     ep = Endpointer("rep", cfg, vad=loud)
-    segs = run(ep, signal(("silence", 1.0), ("speech", 3.0), ("silence", 1.0)), t0=10.0)
+    segs = run(ep, signal(("silence", 1.0), ("speech", 5.0), ("silence", 1.0)), t0=10.0)
     kinds = [s.kind for s in segs]
     assert kinds.count("final") == 1 and kinds[-1] == "final"
     final = segs[-1]
     assert final.start == pytest.approx(11.0 - cfg.preroll, abs=0.04)
-    assert final.end == pytest.approx(14.0 + cfg.tail, abs=0.04)
+    assert final.end == pytest.approx(16.0 + cfg.tail, abs=0.04)
     # The end of turn is decided end_silence after the speech stopped, on the audio's own clock.
-    assert final.made_at == pytest.approx(14.0 + cfg.end_silence, abs=0.04)
+    assert final.made_at == pytest.approx(16.0 + cfg.end_silence, abs=0.04)
     partials = [s for s in segs if s.kind == "partial"]
     assert partials[0].made_at - 11.0 == pytest.approx(cfg.first_partial + 0.06, abs=0.1)
     gaps = np.diff([p.made_at for p in partials])
     assert len(partials) >= 2 and np.all(gaps >= cfg.partial_every - 1e-6)
     assert np.all(gaps <= cfg.partial_growth * (partials[-1].made_at - final.start) + 0.1)
     pause = next(s for s in segs if s.kind == "pause")
-    assert pause.made_at == pytest.approx(14.0 + cfg.pause, abs=0.04)
+    assert pause.made_at == pytest.approx(16.0 + cfg.pause, abs=0.04)
     # The speculative final holds exactly the audio of the real final: its text can be reused.
     assert pause.start == final.start and pause.end == final.end
     assert np.array_equal(pause.audio, final.audio)

@@ -222,6 +222,6 @@ def test_silence_and_noise_give_no_words(shared_dir) -> None:
     replay = FileReplay(shared_dir / "calls" / "silence_and_noise.flac", speed=None)
     rec = Recorder()
     words = Words()
-    _run(LivePipeline(replay.sources, words, rec, replay.clock))
+    _run(LivePipeline(replay.sources, words, rec, replay.clock, config=LiveConfig(warm_up=False)))
     assert rec.finals == [] and rec.partials == []
     assert words.calls == {"partial": 0, "final": 0}  # nothing even reached the model
