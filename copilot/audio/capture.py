@@ -165,9 +165,13 @@ def open_live_sources(mic: str | None = None, system: str | None = None) -> tupl
     pulse = devices.find_pulse_device(sd) if sd is not None and sys.platform.startswith("linux") else None
 
     if sd is not None and mic != "none":
-        if pulse is not None and mic is None:
+        default_source = devices.pulse_default_source() if pulse is not None and mic is None else None
+        if default_source is not None and default_source.endswith(".monitor"):
+            problems.append("no microphone: the sound server's default input is the speakers' monitor "
+                            "(plug in or choose a microphone) — only the other party is captured")
+        elif pulse is not None and mic is None:
             sources.append(SoundDeviceSource(REP, "microphone (default input)", pulse,
-                                             pulse_source=devices.pulse_default_source(), samplerate=16_000))
+                                             pulse_source=default_source, samplerate=16_000))
         else:
             device = _pick_input(sd, mic)
             name = sd.query_devices(device)["name"] if device is not None else "default input"

@@ -110,11 +110,8 @@ def pulse_default_monitor() -> str | None:
 
 
 def pulse_default_source() -> str | None:
-    """The default input (the microphone), unless it is itself a monitor."""
-    source = _pactl("get-default-source") or _pulsectl_default("source")
-    if source and not source.endswith(".monitor"):
-        return source
-    return None
+    """The sound server's default input (normally the microphone; a ``.monitor`` when there is none)."""
+    return _pactl("get-default-source") or _pulsectl_default("source")
 
 
 def _pulsectl_sources() -> list[str] | None:
