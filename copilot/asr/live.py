@@ -24,6 +24,7 @@ import numpy as np
 
 from copilot.asr.dedupe import DuplicateFilter, EchoGate
 from copilot.asr.endpointer import Endpointer, EndpointerConfig, Segment
+from copilot.asr.transcriber import limit_blas_threads
 from copilot.audio.frames import CallClock, Frame, dbfs
 from copilot.audio.source import AudioSource
 from copilot.errors import DeviceError
@@ -35,23 +36,6 @@ log = logging.getLogger(__name__)
 MAX_HOLD = 2.0  # seconds of microphone audio that may wait for the system audio before going on without it
 
 
-_blas_limited = False
-
-
-def limit_blas_threads() -> None:
-    """One BLAS thread for the process: numpy's OpenBLAS keeps its idle threads spinning after every call,
-    which on two cores doubled the CPU of each transcription (a 4 s line: 0.20 → 0.085 CPU-s) and slowed it.
-    Whisper's feature extraction is the only BLAS user on this path and needs no second thread."""
-    global _blas_limited
-    if _blas_limited:
-        return
-    _blas_limited = True
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        log.info("threadpoolctl is not installed: BLAS keeps its default threads (more CPU per transcription)")
-        return
-    threadpool_limits(limits=1, user_api="blas")
 
 
 class SpeechToText(Protocol):
