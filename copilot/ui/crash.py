@@ -33,8 +33,13 @@ _QT_LEVELS = {
 }
 
 
+# The off-screen platform (tests, the headless demo) says this of every window; it is not a problem.
+_BENIGN_QT = ("This plugin does not support propagateSizeHints()",)
+
+
 def _qt_message(mode: QtMsgType, context: object, message: str) -> None:
-    qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
+    level = logging.DEBUG if message in _BENIGN_QT else _QT_LEVELS.get(mode, logging.WARNING)
+    qt_log.log(level, "%s", message)
 
 
 class CrashReporter(QObject):
