@@ -148,8 +148,10 @@ class LivePipeline:
     """
 
     def __init__(self, sources: Sequence[AudioSource], transcriber: SpeechToText, session: Session,
-                 clock: CallClock, on_event: EventSink | None = None, config: LiveConfig | None = None) -> None:
+                 clock: CallClock, on_event: EventSink | None = None, config: LiveConfig | None = None,
+                 recorder: Any | None = None) -> None:
         self.sources = list(sources)
+        self.recorder = recorder  # copilot.audio.recorder.CallRecorder when the user keeps the audio
         self.transcriber = transcriber
         self.session = session
         self.clock = clock
@@ -304,6 +306,10 @@ class LivePipeline:
                 break
 
     def _feed(self, speaker: str, frame: Frame) -> None:
+        if self.recorder is not None and not self.recorder.failed:
+            self.recorder.write(speaker, frame.t, frame.samples)
+            if self.recorder.failed:
+                self._problem(f"{self.recorder.failed}; the transcript goes on")
         ep = self._endpointers[speaker]
         for seg in ep.push(frame.t, frame.samples):
             self._submit(seg)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,6 +24,7 @@ from copilot.ui.settings import AppSettings
 
 if TYPE_CHECKING:
     from copilot.asr.live import LivePipeline
+    from copilot.audio.recorder import CallRecorder
     from copilot.session.call import Journal
 
 log = logging.getLogger(__name__)
@@ -46,9 +48,10 @@ class RunningCall:
     """A call in progress. When its sources end (or ``stop`` is called) the session is finished
     once, which publishes the verdict (``Finished``)."""
 
-    def __init__(self, pipeline: LivePipeline, session: CallSession) -> None:
+    def __init__(self, pipeline: LivePipeline, session: CallSession, recorder: CallRecorder | None = None) -> None:
         self.pipeline = pipeline
         self.session = session
+        self.recorder = recorder
         self._watcher = threading.Thread(target=self._watch, name="call-end", daemon=True)
 
     def begin(self) -> RunningCall:
@@ -58,6 +61,8 @@ class RunningCall:
 
     def _watch(self) -> None:
         self.pipeline.wait()
+        if self.recorder is not None:
+            self.recorder.close()
         self.session.finish()
 
     def stop(self) -> None:
@@ -83,21 +88,39 @@ def begin_call(sources: Sequence[AudioSource], clock: CallClock, sink: EventSink
     started = call_date_now()
     from copilot.store.journal import CallJournal
 
+    recorder = _recorder(settings, store_dir, started, sink)
     journal: CallJournal | None = None
     try:
-        journal = CallJournal.start(store_dir, started_at=started, source=source, vertical=settings.vertical)
+        journal = CallJournal.start(store_dir, started_at=started, source=source, vertical=settings.vertical,
+                                    audio_path=recorder.path if recorder is not None else None)
     except CopilotError as exc:  # a full disk must not stop the call: it goes on, unsaved
         sink(Problem(f"{exc}; this call will not be saved in the history — export it before closing"))
     # CallJournal.finish returns the call's id where the Journal protocol says None: same contract.
     session = CallSession(Coach(started, settings.vertical), on_event=sink, journal=cast("Journal | None", journal))
-    pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink)
+    pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink, recorder=recorder)
     sink(Started(started.isoformat(), source))
     try:
-        return RunningCall(pipeline, session).begin()
+        return RunningCall(pipeline, session, recorder).begin()
     except DeviceError:
         if journal is not None:
             journal.discard()
         raise
+
+
+def _recorder(settings: AppSettings, store_dir: str | Path | None, started: datetime,
+              sink: EventSink) -> CallRecorder | None:
+    """A recorder for the call's audio when the user chose to keep it (Settings; off by default)."""
+    if not settings.keep_audio:
+        return None
+    from copilot.audio.recorder import CallRecorder
+    from copilot.store.paths import data_dir
+
+    try:
+        folder = data_dir(store_dir) / "recordings"
+        return CallRecorder(folder / f"call-{started:%Y%m%d-%H%M%S}.flac")
+    except CopilotError as exc:  # no recording must not mean no call
+        sink(Problem(f"{exc}; the call goes on without keeping the audio"))
+        return None
 
 
 def _store_dir(settings: AppSettings, default: str | Path | None) -> str | Path | None:

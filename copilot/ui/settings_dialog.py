@@ -31,7 +31,7 @@ from copilot.ui.settings import MODELS, VERTICALS, AppSettings
 log = logging.getLogger(__name__)
 
 DEFAULT = "(system default)"
-AUDIO_RECORDING_AVAILABLE = False
+AUDIO_RECORDING_AVAILABLE = True  # copilot.audio.recorder keeps a stereo FLAC in <data>/recordings
 LOOPBACK_GUIDANCE = {
     "linux": "Linux: the other party is heard through the PulseAudio/PipeWire monitor of your speakers "
              "(“… .monitor”). If none is listed, install pulseaudio-utils or pipewire-pulse.",
@@ -86,11 +86,8 @@ class SettingsDialog(QDialog):
         data_row.addWidget(browse)
         self.keep_audio = QCheckBox("Keep the call's audio")
         self.keep_audio.setChecked(settings.keep_audio)
-        # The live pipeline does not write the call's audio yet: the choice is stored, but offered
-        # only once there is a recording to keep.
         self.keep_audio.setEnabled(AUDIO_RECORDING_AVAILABLE)
-        if not AUDIO_RECORDING_AVAILABLE:
-            self.keep_audio.setToolTip("This version keeps only the transcript; recording the audio is not available yet.")
+        self.keep_audio.setToolTip("Both sides are kept as one stereo FLAC in the data folder's recordings/")
         consent = QLabel("Recording a call may need everyone's consent where you and they are. "
                          "Off by default: only the transcript is kept.")
         consent.setWordWrap(True)

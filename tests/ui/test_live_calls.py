@@ -61,3 +61,27 @@ def test_stop_mid_call_finishes_with_a_verdict_and_saves_the_call(qtbot, tmp_pat
     with Store.open(tmp_path / "home") as store:
         [call] = store.list_calls()
     assert call["source"] == "demo" and call["utterance_count"] == len(window.model.finals)
+
+
+@pytest.mark.slow
+def test_keep_audio_leaves_a_stereo_recording_beside_the_call(qtbot, tmp_path):
+    """With "Keep the call's audio" on, both sides are kept in one stereo FLAC that analyze can read back."""
+    import soundfile as sf
+
+    home = tmp_path / "home"
+    window = _window(qtbot, replay_call_starter(DEMO, 8.0, home, source="demo"), AppSettings(keep_audio=True))
+    assert window.start_call()
+    qtbot.waitUntil(lambda: len(window.model.finals) >= 3, timeout=120_000)
+    window.stop_call()
+    qtbot.waitUntil(lambda: window.model.phase == "finished", timeout=60_000)
+    recordings = list((home / "recordings").glob("*.flac"))
+    assert len(recordings) == 1
+    info = sf.info(recordings[0])
+    assert info.channels == 2 and info.samplerate == 16000
+    assert info.duration >= window.model.finals[2].end - 0.5
+
+    from copilot.store import Store
+
+    with Store.open(home) as store:
+        [call] = store.list_calls()
+        assert store.get_call(call["id"]).get("audio_path", "").endswith(recordings[0].name)
