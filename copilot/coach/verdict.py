@@ -16,6 +16,7 @@ from copilot.coach.state import (
     Evidence,
     NextStep,
 )
+from copilot.session.clock import call_clock
 
 if TYPE_CHECKING:
     from copilot.coach.coach import Coach
@@ -80,15 +81,9 @@ def state_to_dict(state: CloseState) -> dict[str, Any]:
     }
 
 
-def _clock(t: float) -> str:
-    t = max(0.0, float(t))
-    minutes, seconds = divmod(round(t), 60)
-    return f"{minutes:02d}:{seconds:02d}"
-
-
 def format_coaching(moment: CoachingMoment) -> str:
     """``[28:45] Improvement - Control: <message> Try: "<try>"`` (no Try part when there is nothing to try)."""
-    line = f"[{_clock(moment.t)}] {moment.kind} - {moment.category}: {moment.message}"
+    line = f"[{call_clock(moment.t)}] {moment.kind} - {moment.category}: {moment.message}"
     if moment.try_:
         line += f' Try: "{moment.try_}"'
     return line

@@ -8,16 +8,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from copilot.export import coaching_line
+from copilot.session.clock import call_clock
+
 _CRITERIA = (("specific_action", "Specific action"), ("specific_time_or_trigger", "Date/time or trigger"),
              ("acknowledged", "Both parties agreed"))
 _STAGES = ("summarize", "confirm", "propose", "lock")
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}" if seconds < 3600 else f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _evidence(item: Mapping[str, Any]) -> str:
@@ -27,7 +23,7 @@ def _evidence(item: Mapping[str, Any]) -> str:
     first = evidence[0]
     text = str(first.get("text", ""))
     text = text if len(text) <= 70 else text[:67] + "…"
-    return f"[{clock(first.get('t'))}] {text}"
+    return f"[{call_clock(first.get('t'))}] {text}"
 
 
 def print_verdict(verdict: Mapping[str, Any], console: Console, title: str | None = None) -> None:
@@ -72,16 +68,12 @@ def print_verdict(verdict: Mapping[str, Any], console: Console, title: str | Non
         console.print(f"Next step: {step.get('action') or '(unclear action)'} — {when}"
                       f" (agreed by: {', '.join(step.get('agreed_by') or []) or 'nobody yet'})")
     for weak in verdict.get("weak_next_steps") or []:
-        console.print(Text(f"Weak next step [{clock(weak.get('t'))}] “{weak.get('text', '')}” → try: {weak.get('try', '')}",
+        console.print(Text(f"Weak next step [{call_clock(weak.get('t'))}] “{weak.get('text', '')}” → try: {weak.get('try', '')}",
                            style="yellow"))
     for obj in verdict.get("objections") or []:
         console.print(Text(f"Objection ({obj.get('type')}) → try: {obj.get('try', '')}", style="yellow"))
     for moment in verdict.get("coaching") or []:
-        category = moment.get("category", "")
-        kind = moment.get("kind", "Improvement")
-        tip = f' Try: "{moment["try"]}"' if moment.get("try") else ""
-        console.print(f"[{clock(moment.get('t'))}] {kind} - {category}: {moment.get('message', '')}{tip}",
-                      markup=False, highlight=False)
+        console.print(coaching_line(moment), markup=False, highlight=False)
     metrics = verdict.get("metrics") or {}
     ratio = metrics.get("talk_ratio") or {}
     if ratio:

@@ -5,6 +5,7 @@ atomic writer, so the CLI, the live path and the desktop app export through the 
 disk or an unwritable folder never leaves a half-written file behind. Nothing here imports Qt or audio.
 """
 
+from copilot.export._fmt import coaching_line
 from copilot.export.atomic import ensure_output_dir, write_atomic
 from copilot.export.bundle import write_exports
 from copilot.export.invite import next_step_ics
@@ -13,6 +14,7 @@ from copilot.export.transcript_formats import to_json, to_markdown, to_srt, to_t
 from copilot.export.verdict_report import verdict_markdown, verdict_pdf
 
 __all__ = [
+    "coaching_line",
     "ensure_output_dir",
     "next_step_ics",
     "recap_eml",

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from copilot.session.clock import call_clock
+
 log = logging.getLogger(__name__)
 
 DEFAULT_LABELS: dict[str, str] = {"rep": "Rep", "prospect": "Prospect"}
@@ -54,17 +56,6 @@ def clock(seconds: float) -> str:
     """``HH:MM:SS`` (whole seconds, floored), as in a transcript line ``[00:01:05]``."""
     total = max(0, int(seconds))
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
-
-
-def short_clock(seconds: float | None) -> str:
-    """``mm:ss`` as in a coaching moment ``[28:45]``; ``h:mm:ss`` past an hour; ``--:--`` if unknown."""
-    if seconds is None or not isinstance(seconds, (int, float)):
-        return "--:--"
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    if hours:
-        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-    return f"{rest // 60:02d}:{rest % 60:02d}"
 
 
 def one_line(text: Any) -> str:
@@ -159,7 +150,7 @@ def evidence_line(verdict: Mapping[str, Any], ev: Any, labels: Mapping[str, str]
     speaker = speaker or speaker_of(verdict, ev.get("utterance"))
     who = f"{label_for(speaker, labels)}: " if speaker else ""
     text = one_line(ev.get("text"))
-    return f'[{short_clock(ev.get("t"))}] {who}"{text}"'
+    return f'[{call_clock(ev.get("t"))}] {who}"{text}"'
 
 
 def coaching_line(moment: Any) -> str:
@@ -167,7 +158,7 @@ def coaching_line(moment: Any) -> str:
     moment = mapping(moment)
     kind = one_line(moment.get("kind")) or "Improvement"
     category = one_line(moment.get("category")) or "General"
-    line = f"[{short_clock(moment.get('t'))}] {kind} - {category}: {one_line(moment.get('message'))}"
+    line = f"[{call_clock(moment.get('t'))}] {kind} - {category}: {one_line(moment.get('message'))}"
     suggestion = one_line(moment.get("try"))
     if suggestion:
         line += f' Try: "{suggestion.strip(chr(34))}"'

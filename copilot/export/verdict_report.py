@@ -26,8 +26,8 @@ from copilot.export._fmt import (
     one_line,
     parse_when,
     resolve_labels,
-    short_clock,
 )
+from copilot.session.clock import call_clock
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ def _weak_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> list[
         entry = mapping(raw)
         t = _utterance_field(verdict, entry, "start")
         text = one_line(_utterance_field(verdict, entry, "text"))
-        entries.append(f'[{short_clock(t)}] "{text}"{_try(entry)}')
+        entries.append(f'[{call_clock(t)}] "{text}"{_try(entry)}')
     body: Block = Bullets(tuple(entries)) if entries else Para("None heard.")
     return [Heading(2, "Weak next steps"), body]
 
@@ -203,7 +203,7 @@ def _objection_blocks(verdict: Mapping[str, Any]) -> list[Block]:
         t = _utterance_field(verdict, entry, "start")
         text = one_line(_utterance_field(verdict, entry, "text"))
         quoted = f' "{text}"' if text else ""
-        entries.append(f"[{short_clock(t)}] {name}:{quoted}{_try(entry)}")
+        entries.append(f"[{call_clock(t)}] {name}:{quoted}{_try(entry)}")
     body: Block = Bullets(tuple(entries)) if entries else Para("None heard.")
     return [Heading(2, "Objections"), body]
 
@@ -233,7 +233,7 @@ def _format_metric(name: str, value: Any, labels: Mapping[str, str]) -> str:
             elif key in ("seconds", "duration") and isinstance(inner, (int, float)):
                 parts.append(f"{inner:.0f} s")
             elif key in ("t", "start") and isinstance(inner, (int, float)):
-                parts.append(f"at {short_clock(inner)}")
+                parts.append(f"at {call_clock(inner)}")
             else:
                 parts.append(f"{key.replace('_', ' ')} {_format_metric(key, inner, labels)}")
         return ", ".join(parts)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from copilot.coach.state import CRITERIA, STAGES, CloseState, Evidence
+from copilot.session.clock import call_clock
 from copilot.ui.text import (
     CRITERION_HINTS,
     CRITERION_LABELS,
@@ -28,7 +29,6 @@ from copilot.ui.text import (
     STAGE_HINTS,
     STAGE_LABELS,
     evidence_html,
-    mmss,
     when_text,
 )
 
@@ -91,7 +91,7 @@ class EvidenceItem(QFrame):
 
 
 def evidence_when(evidence: tuple[Evidence, ...]) -> str:
-    return mmss(evidence[-1].t) if evidence else ""
+    return call_clock(evidence[-1].t) if evidence else ""
 
 
 class StagesRow(QWidget):

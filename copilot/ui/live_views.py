@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 
 from copilot.coach import format_coaching
 from copilot.coach.state import CoachingMoment
+from copilot.session.clock import call_clock
 from copilot.session.utterance import Utterance
 from copilot.ui.model import CallModel
-from copilot.ui.text import mmss, speaker_label
+from copilot.ui.text import speaker_label
 
 SPEAKER_COLORS = {"rep": "#1f5fa8", "prospect": "#a04a00"}
 
@@ -36,7 +37,7 @@ def _line_html(u: Utterance, partial: bool) -> str:
     color = "#8a8a8a" if partial else SPEAKER_COLORS.get(u.speaker, "#333")
     text_color = "#8a8a8a" if partial else "#111"
     style = "font-style:italic;" if partial else ""
-    return (f"<p style='margin:0 0 6px 0;{style}'><span style='color:#777'>[{mmss(u.start)}]</span> "
+    return (f"<p style='margin:0 0 6px 0;{style}'><span style='color:#777'>[{call_clock(u.start)}]</span> "
             f"<b style='color:{color}'>{html.escape(speaker_label(u.speaker))}:</b> "
             f"<span style='color:{text_color}'>{html.escape(u.text)}{' …' if partial else ''}</span></p>")
 
@@ -217,10 +218,10 @@ class TimerBar(QWidget):
         col.addWidget(self.clock)
 
     def show_state(self, model: CallModel) -> None:
-        self.clock.setText(f"{mmss(model.elapsed())} / {mmss(model.planned_length_s)}")
+        self.clock.setText(f"{call_clock(model.elapsed())} / {call_clock(model.planned_length_s)}")
         if model.closing_mode:
             left = model.remaining()
-            when = f"{mmss(left)} left" if left > 0 else f"{mmss(-left)} over time"
+            when = f"{call_clock(left)} left" if left > 0 else f"{call_clock(-left)} over time"
             self.banner.setText(f"CLOSING TIME — {when}<br><span style='font-size:13px;font-weight:600'>"
                                 "Summarize → Confirm → Propose → Lock</span>")
         self.banner.setVisible(model.closing_mode)

@@ -41,12 +41,12 @@ from copilot.export import (
     write_atomic,
     write_exports,
 )
+from copilot.session.clock import call_clock
 from copilot.session.utterance import Utterance
 from copilot.ui.text import (
     CRITERION_LABELS,
     LADDER,
     STAGE_LABELS,
-    mmss,
     speaker_label,
     when_text,
 )
@@ -170,7 +170,7 @@ class SummaryView(QWidget):
         if coaching:
             items = []
             for c in coaching:
-                line = f"<b>[{mmss(c.get('t'))}] {html.escape(str(c.get('kind', 'Improvement')))} - " \
+                line = f"<b>[{call_clock(c.get('t'))}] {html.escape(str(c.get('kind', 'Improvement')))} - " \
                        f"{html.escape(str(c.get('category', '')))}:</b> {html.escape(str(c.get('message', '')))}"
                 if c.get("try"):
                     line += f" <i>Try: “{html.escape(str(c['try']))}”</i>"
@@ -179,7 +179,7 @@ class SummaryView(QWidget):
         weak = v.get("weak_next_steps") or []
         objections = v.get("objections") or []
         if weak or objections:
-            items = [f"<li>Weak next step at {mmss(w.get('t'))}: “{html.escape(str(w.get('text', '')))}” → "
+            items = [f"<li>Weak next step at {call_clock(w.get('t'))}: “{html.escape(str(w.get('text', '')))}” → "
                      f"<i>{html.escape(str(w.get('try', '')))}</i></li>" for w in weak]
             items += [f"<li>Objection ({html.escape(str(o.get('type', '')).replace('_', ' '))}) → "
                       f"<i>{html.escape(str(o.get('try', '')))}</i></li>" for o in objections]

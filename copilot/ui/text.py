@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from copilot.coach.state import Evidence
+from copilot.session.clock import call_clock
 
 STAGE_LABELS = {"summarize": "Summarize", "confirm": "Confirm", "propose": "Propose", "lock": "Lock"}
 STAGE_HINTS = {
@@ -39,16 +40,6 @@ LADDER = {
 SPEAKER_LABELS = {"rep": "You", "prospect": "Prospect"}
 
 
-def mmss(seconds: float | None) -> str:
-    """02:05, or 1:02:05 past an hour."""
-    if seconds is None:
-        return "--:--"
-    s = int(max(0.0, seconds))
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
-
-
 def speaker_label(speaker: str) -> str:
     return SPEAKER_LABELS.get(speaker, speaker.capitalize() or "?")
 
@@ -58,7 +49,7 @@ def evidence_html(evidence: Iterable[Evidence], limit: int = 3) -> str:
     rows = []
     for ev in list(evidence)[-limit:]:
         who = f"{speaker_label(ev.speaker)}: " if ev.speaker else ""
-        rows.append(f"<b>[{mmss(ev.t)}]</b> {html.escape(who)}“{html.escape(ev.text)}”")
+        rows.append(f"<b>[{call_clock(ev.t)}]</b> {html.escape(who)}“{html.escape(ev.text)}”")
     return "<br>".join(rows)
 
 

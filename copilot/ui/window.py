@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from copilot.errors import CopilotError
+from copilot.session.clock import call_clock
 from copilot.session.events import EventSink, Problem
 from copilot.ui.bridge import EventBridge
 from copilot.ui.checklist import (
@@ -49,7 +50,7 @@ from copilot.ui.model import CallModel
 from copilot.ui.settings import AppSettings
 from copilot.ui.style import STYLE
 from copilot.ui.summary import SummaryView
-from copilot.ui.text import LADDER, mmss
+from copilot.ui.text import LADDER
 
 log = logging.getLogger(__name__)
 
@@ -169,13 +170,13 @@ class CompactPage(QWidget):
 
     def show_state(self, model: CallModel) -> None:
         state = model.state
-        self.clock.setText(f"{mmss(model.elapsed())} / {mmss(model.planned_length_s)}")
+        self.clock.setText(f"{call_clock(model.elapsed())} / {call_clock(model.planned_length_s)}")
         level = state.commitment_level if state else 1
         self.level.setText(f"Commitment {level}/5")
         self.level.setToolTip(LADDER.get(level, ""))
         self.banner.setVisible(model.closing_mode)
         if model.closing_mode:
-            self.banner.setText(f"CLOSING TIME — {mmss(max(0.0, model.remaining()))} left")
+            self.banner.setText(f"CLOSING TIME — {call_clock(max(0.0, model.remaining()))} left")
         self.prompt.show_state(state.prompt if state else None, idle=model.phase == "idle")
         self.stages.show_state(state)
         self.criteria.show_state(state)
