@@ -36,10 +36,10 @@ def speaker_of(segment: Segment, index: int, stereo: bool) -> str:
     return REP if index % 2 == 0 else PROSPECT
 
 
-def transcribe_recording(path: str | Path, transcriber: Transcriber, progress: Progress | None = None,
+def transcribe_recording(source: str | Path | DecodedAudio, transcriber: Transcriber, progress: Progress | None = None,
                          started_at: datetime | None = None) -> Transcript:
-    """Decode and transcribe ``path``; raises InputError for unusable files."""
-    audio = load_audio(path)
+    """Transcribe a recording (a path, or audio already decoded); raises InputError for unusable files."""
+    audio = source if isinstance(source, DecodedAudio) else load_audio(source)
     segments = segment_audio(audio)
     total = sum(s.duration for s in segments) or 1.0
     done = 0.0

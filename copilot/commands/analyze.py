@@ -80,10 +80,10 @@ def load_call(path: Path, model: str | None, vocabulary: str | None, quiet: bool
     from copilot.asr.transcriber import Transcriber
     from copilot.audio.decode import load_audio
 
-    load_audio(path)  # fail fast on a bad file, before the model is loaded
+    audio = load_audio(path)  # decoded once, before the model is loaded, so a bad file fails fast
     transcriber = Transcriber.load(model, vocabulary=vocabulary)
     if quiet:
-        return transcribe_recording(path, transcriber)
+        return transcribe_recording(audio, transcriber)
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
@@ -95,7 +95,7 @@ def load_call(path: Path, model: str | None, vocabulary: str | None, quiet: bool
             if total >= PROGRESS_MIN_SECONDS:
                 progress.update(task, completed=done, total=total)
 
-        return transcribe_recording(path, transcriber, progress=report)
+        return transcribe_recording(audio, transcriber, progress=report)
 
 
 def run(args: argparse.Namespace) -> int:
