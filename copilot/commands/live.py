@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from copilot.audio.source import AudioSource
-from copilot.errors import CopilotError, DeviceError, UsageError
+from copilot.errors import DeviceError, UsageError
+from copilot.session.clock import call_clock
 from copilot.session.events import (
     Event,
     Finished,
@@ -117,8 +118,6 @@ class _Printer:
 
     # -- rolling transcript ------------------------------------------------------------------------------------
     def _text(self, event: Event) -> None:
-        from copilot.commands.summary import clock
-
         if isinstance(event, Started):
             self._print_text(f"[dim]Listening ({event.source}) — Ctrl-C ends the call.[/]")
         elif isinstance(event, Transcribed):
@@ -126,7 +125,7 @@ class _Printer:
             if u.final:
                 self._partials.pop(u.speaker, None)
                 style = "cyan" if u.speaker == "rep" else "magenta"
-                self._print_text(f"[dim]{clock(u.start)}[/] [bold {style}]{SPEAKER_LABEL[u.speaker]}:[/] {_escape(u.text)}")
+                self._print_text(f"[dim]{call_clock(u.start)}[/] [bold {style}]{SPEAKER_LABEL[u.speaker]}:[/] {_escape(u.text)}")
             else:
                 self._partials[u.speaker] = u.text
             self._refresh()
@@ -223,7 +222,13 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--vertical: {exc}") from None
         raise
     vertical = coach.vertical
-    journal = None if args.no_save else _open_journal(args, started_at, source_name, vertical, printer)
+    journal = None
+    if not args.no_save:
+        from copilot.store.journal import CallJournal
+
+        journal = CallJournal.start_or_report(args.data_dir, started_at=started_at, source=source_name,
+                                              vertical=vertical, on_problem=lambda message: printer(Problem(message)),
+                                              keep_hint="use --out to keep it")
     session = CallSession(coach, on_event=printer, journal=journal)
 
     from copilot.asr.live import LivePipeline
@@ -279,17 +284,3 @@ def _run_until_done(pipeline: Any) -> bool:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
     return stop.is_set()
-
-
-def _open_journal(args: argparse.Namespace, started_at: datetime, source: str, vertical: str,
-                  printer: _Printer) -> Any:
-    try:
-        from copilot.store.journal import CallJournal
-        from copilot.store.paths import data_dir
-    except ImportError:
-        return None
-    try:
-        return CallJournal.start(data_dir(args.data_dir), started_at=started_at, source=source, vertical=vertical)
-    except CopilotError as exc:  # a full disk must not stop the call
-        printer(Problem(f"{exc}; this call will not be saved in the history — use --out to keep it"))
-        return None

@@ -34,7 +34,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from copilot.errors import OutputError
+from copilot.errors import CopilotError, OutputError
 from copilot.session.utterance import SPEAKERS, Utterance
 from copilot.store.paths import FILE_MODE, ensure_private_dir
 from copilot.store.paths import data_dir as resolve_data_dir
@@ -108,6 +108,19 @@ class CallJournal:
             raise
         log.info("journal %s started", path)
         return journal
+
+    @classmethod
+    def start_or_report(cls, store_or_dir: Store | str | Path | None, *, started_at: datetime | str, source: str,
+                        vertical: str | None = "sales", audio_path: str | Path | None = None,
+                        on_problem: Callable[[str], None], keep_hint: str) -> CallJournal | None:
+        """``start``, except that a journal which cannot be opened (full disk, unwritable folder) is reported
+        through ``on_problem`` and None is returned: the call goes on, unsaved; ``keep_hint`` tells how to keep it."""
+        try:
+            return cls.start(store_or_dir, started_at=started_at, source=source, vertical=vertical,
+                             audio_path=audio_path)
+        except CopilotError as exc:  # a full disk or an unusable data folder must not stop the call
+            on_problem(f"{exc}; this call will not be saved in the history — {keep_hint}")
+            return None
 
     def append(self, utterance: Utterance) -> None:
         """Write one final utterance and fsync it; raise OutputError (disk full, …) if it could not be."""

@@ -89,12 +89,10 @@ def begin_call(sources: Sequence[AudioSource], clock: CallClock, sink: EventSink
     from copilot.store.journal import CallJournal
 
     recorder = _recorder(settings, store_dir, started, sink)
-    journal: CallJournal | None = None
-    try:
-        journal = CallJournal.start(store_dir, started_at=started, source=source, vertical=settings.vertical,
-                                    audio_path=recorder.path if recorder is not None else None)
-    except CopilotError as exc:  # a full disk must not stop the call: it goes on, unsaved
-        sink(Problem(f"{exc}; this call will not be saved in the history — export it before closing"))
+    journal = CallJournal.start_or_report(store_dir, started_at=started, source=source, vertical=settings.vertical,
+                                          audio_path=recorder.path if recorder is not None else None,
+                                          on_problem=lambda message: sink(Problem(message)),
+                                          keep_hint="export it before closing")
     # CallJournal.finish returns the call's id where the Journal protocol says None: same contract.
     session = CallSession(Coach(started, settings.vertical), on_event=sink, journal=cast("Journal | None", journal))
     pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink, recorder=recorder)
