@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import make_verdict, utterances
+from store_helpers import make_verdict, utterances
 
 from copilot.errors import InputError, OutputError
 from copilot.store import Store

@@ -6,7 +6,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from conftest import python_child
+from store_helpers import python_child
 
 from copilot.store import Store
 

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import make_verdict
+from store_helpers import make_verdict
 
 from copilot.errors import OutputError
 from copilot.store import Store, data_dir, db

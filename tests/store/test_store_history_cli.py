@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, make_verdict, python_child, utterances
+from store_helpers import SHARED, make_verdict, python_child, utterances
 
 from copilot.cli import main
 from copilot.store import Store

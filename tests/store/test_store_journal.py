@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import count_analyze, make_verdict, python_child, utterances
+from store_helpers import count_analyze, make_verdict, python_child, utterances
 
 from copilot.errors import OutputError
 from copilot.session.utterance import Utterance

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import utterances
+from store_helpers import utterances
 
 from copilot.errors import OutputError
 from copilot.store import CallJournal, Store, data_dir

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import make_verdict, utterances
+from store_helpers import make_verdict, utterances
 
 from copilot.store import Store
 from copilot.store.patterns import pattern

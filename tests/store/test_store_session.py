@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_verdict
+from store_helpers import make_verdict
 
 from copilot.coach.state import CloseState
 from copilot.session.utterance import Utterance
