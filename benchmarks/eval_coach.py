@@ -1,116 +1,59 @@
-"""Score the close coach on the labelled endings and time it.
+"""Score the close coach on labelled endings: held-out first pass vs now, per criterion, with confusion tables.
 
 Usage::
 
-    python benchmarks/eval_coach.py [--endings PATH] [--asr] [--details] [--json]
+    python benchmarks/eval_coach.py                 # every set: held-out A and B, the regression sets, ../shared
+    python benchmarks/eval_coach.py --set heldout_a --details
+    python benchmarks/eval_coach.py --baseline 076bb88   # ablation: the old rules on the same endings
+    python benchmarks/eval_coach.py --no-learned         # ablation: the rules without the learned reader
+    python benchmarks/eval_coach.py --json
 
-Prints a table: next_steps_secured accuracy, each criterion's accuracy, stages macro-F1, commitment
-level exact match, objection-type F1 (matched on utterance index and type), time-kind accuracy, and the
-95th-percentile milliseconds per utterance. ``--asr`` first degrades every ending to raw speech-recognition
-style (lowercase, no punctuation, small numbers as words, fillers) to check the rules generalise.
+The sets (``tests/coach/heldout/README.md`` says who wrote what):
+
+- ``heldout_a`` — 165 endings by three authors who never saw the coach; its first pass (the coach as it was when the
+  set was committed) is stored in ``benchmarks/results/first_pass_heldout_a.jsonl``; it is the development set since.
+- ``heldout_b`` — 100 endings by two other authors; sealed: only aggregate scores are printed (``--details`` refuses).
+- ``regression`` — ``tests/coach/data/asr_endings.jsonl``, endings written while the rules were being built.
+- ``visible`` — ``../shared/eval/endings.jsonl``, the 60 endings the first rules were tuned on (when present).
+
+The per-utterance cost is the 95th percentile of CPU time (``thread_time``), best of three uncached runs, so a busy
+shared machine does not inflate it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
-import re
+import os
+import subprocess
 import sys
+import tempfile
 import time
-from datetime import datetime
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from copilot.coach import Coach
-from copilot.session.utterance import Utterance
+from coach_predict import call_date, prediction  # noqa: E402
 
-DEFAULT_ENDINGS = ROOT.parent / "shared" / "eval" / "endings.jsonl"
-CPU_TIMES: list[float] = []  # CPU time per utterance of the last scored run (thread_time), unaffected by other processes
-CALL_DATE = datetime(2026, 11, 18, 10, 0, 0)  # the endings carry no started_at; a fixed Wednesday
+SETS = {
+    "heldout_a": ROOT / "tests" / "coach" / "heldout" / "heldout_a.jsonl",
+    "heldout_b": ROOT / "tests" / "coach" / "heldout" / "heldout_b.jsonl",
+    "regression": ROOT / "tests" / "coach" / "data" / "asr_endings.jsonl",
+    "visible": ROOT.parent / "shared" / "eval" / "endings.jsonl",
+}
+SEALED = {"heldout_b"}
+FIRST_PASS = {name: ROOT / "benchmarks" / "results" / f"first_pass_{name}.jsonl" for name in ("heldout_a", "heldout_b")}
 CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
 STAGES = ("summarize", "confirm", "propose", "lock")
-
-_SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
-_TENS = {30: "thirty", 40: "forty", 50: "fifty"}
-
-
-def _num_words(m: re.Match[str]) -> str:
-    n = int(m.group(0))
-    if n <= 20:
-        return _SMALL[n]
-    if n in _TENS:
-        return _TENS[n]
-    return m.group(0)
-
-
-def degrade(text: str, rng: random.Random) -> str:
-    """Raw-ASR style: lowercase, no punctuation, small numbers as words, 'p.m.' as 'p m', fillers."""
-    t = text.lower()
-    t = re.sub(r"(\d{1,2}):(\d{2})", lambda m: f"{_num_words(re.match(r'.*', m.group(1)))} "  # type: ignore[arg-type]
-               f"{'' if m.group(2) == '00' else _num_words(re.match(r'.*', m.group(2)))}", t)  # type: ignore[arg-type]
-    t = re.sub(r"\b\d{1,2}\b", _num_words, t)
-    t = t.replace("p.m.", "p m").replace("a.m.", "a m")
-    t = re.sub(r"[^\w\s']", " ", t)
-    words = t.split()
-    out: list[str] = []
-    for w in words:
-        if rng.random() < 0.08:
-            out.append(rng.choice(["um", "uh", "like", "you know"]))
-        out.append(w)
-    return " ".join(out)
-
-
-_HOMOPHONE_SWAPS = {"two": ("to", "too", "two"), "four": ("for", "four"), "to": ("to", "two"), "for": ("for", "four")}
-
-
-def degrade_heavy(ending: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    """Harsher ASR: more fillers, number homophones both ways, and each long utterance split in two.
-
-    Splitting shifts utterance indices, so callers compare per-ending results only (not objection indices).
-    """
-    utts: list[dict[str, Any]] = []
-    for u in ending["utterances"]:
-        text = degrade(u["text"], rng)
-        words = []
-        for w in text.split():
-            if w in _HOMOPHONE_SWAPS and rng.random() < 0.5:
-                w = rng.choice(_HOMOPHONE_SWAPS[w])
-            if rng.random() < 0.07:
-                words.append(rng.choice(["um", "uh", "like", "you know", "i mean"]))
-            words.append(w)
-        if len(words) >= 8 and rng.random() < 0.6:
-            cut = rng.randint(3, len(words) - 3)
-            mid = u["start"] + (u["end"] - u["start"]) * cut / len(words)
-            utts.append({**u, "end": mid, "text": " ".join(words[:cut])})
-            utts.append({**u, "start": mid, "text": " ".join(words[cut:])})
-        else:
-            utts.append({**u, "text": " ".join(words)})
-    return {**ending, "utterances": utts}
 
 
 def load(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def run_one(ending: dict[str, Any], asr: bool = False, seed: int = 0) -> tuple[dict[str, Any], list[float]]:
-    rng = random.Random(f"{ending.get('id')}-{seed}")
-    coach = Coach(CALL_DATE, vertical=ending.get("vertical") or "sales")
-    times: list[float] = []
-    for u in ending["utterances"]:
-        text = degrade(u["text"], rng) if asr else u["text"]
-        utt = Utterance(u["speaker"], float(u["start"]), float(u["end"]), text)
-        t0 = time.perf_counter()
-        c0 = time.thread_time()
-        coach.feed(utt)
-        times.append((time.perf_counter() - t0) * 1000.0)
-        CPU_TIMES.append((time.thread_time() - c0) * 1000.0)
-    return coach.verdict(), times
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
@@ -119,178 +62,198 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _confusion(pairs: Iterable[tuple[bool, bool]]) -> dict[str, int]:
+    c = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    for got, want in pairs:
+        c[("t" if got == want else "f") + ("p" if got else "n")] += 1
+    return c
+
+
+def score(endings: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Accuracy of ``preds`` (from ``coach_predict.prediction``) against the endings' labels."""
+    by_id = {p["id"]: p for p in preds}
+    rows = [(e, by_id[e["id"]]) for e in endings if e.get("labels") and e["id"] in by_id]
+    n = len(rows)
+    out: dict[str, Any] = {"endings": n}
+    if not n:
+        return out
+    out["next_steps_secured"] = sum(p["next_steps_secured"] == e["labels"]["next_steps_secured"] for e, p in rows) / n
+    out["confusion"] = {"next_steps_secured": _confusion((p["next_steps_secured"], e["labels"]["next_steps_secured"])
+                                                         for e, p in rows)}
+    out["criteria"] = {}
+    for c in CRITERIA:
+        out["criteria"][c] = sum(p["criteria"][c] == e["labels"]["criteria"][c] for e, p in rows) / n
+        out["confusion"][c] = _confusion((p["criteria"][c], e["labels"]["criteria"][c]) for e, p in rows)
+    f1s = {}
+    for s in STAGES:
+        pairs = [(p["stages"][s], e["labels"]["stages"][s]) for e, p in rows if s in e["labels"].get("stages", {})]
+        c = _confusion(pairs)
+        f1s[s] = _f1(c["tp"], c["fp"], c["fn"])
+    out["stages_f1"] = f1s
+    out["stages_macro_f1"] = sum(f1s.values()) / len(f1s)
+    out["commitment_exact"] = sum(p["commitment_level"] == e["labels"]["commitment_level"] for e, p in rows) / n
+    out["time_kind"] = sum(p["time_kind"] == e["labels"].get("time_kind") for e, p in rows) / n
+    obj = [0, 0, 0]
+    weak = [0, 0, 0]
+    for e, p in rows:
+        got = {(o["utt"], o["type"]) for o in p["objections"]}
+        want = {(o["utt"], o["type"]) for o in e["labels"].get("objections", [])}
+        obj = [obj[0] + len(got & want), obj[1] + len(got - want), obj[2] + len(want - got)]
+        gw, ww = set(p["weak_next_steps"]), set(e["labels"].get("weak_next_steps", []))
+        weak = [weak[0] + len(gw & ww), weak[1] + len(gw - ww), weak[2] + len(ww - gw)]
+    out["objection_f1"] = _f1(*obj)
+    out["weak_next_steps_f1"] = _f1(*weak)
+    timed = [(e, p) for e, p in rows if e["labels"].get("when") and e["labels"]["next_steps_secured"]]
+    if timed:
+        out["when_date_right"] = sum(bool(p.get("when")) and p["when"][:10] == e["labels"]["when"][:10]
+                                     for e, p in timed) / len(timed)
+    out["wrong"] = [e["id"] for e, p in rows if p["next_steps_secured"] != e["labels"]["next_steps_secured"]
+                    or any(p["criteria"][c] != e["labels"]["criteria"][c] for c in CRITERIA)]
+    return out
+
+
+def predict_now(endings: list[dict[str, Any]], learned: bool = True) -> tuple[list[dict[str, Any]], list[float]]:
+    """Predictions of the coach in this checkout, and the CPU milliseconds of each utterance (best of three)."""
+    from copilot.coach import Coach
+    from copilot.coach.learned import use_learned
+    from copilot.session.utterance import Utterance
+
+    use_learned(learned)
+    preds = [prediction(e) for e in endings]
+    best: list[float] | None = None
+    for _ in range(3):
+        _clear_caches()
+        cpu: list[float] = []
+        for e in endings:
+            coach = Coach(call_date(e), vertical=e.get("vertical") or "sales")
+            for u in e["utterances"]:
+                c0 = time.thread_time()
+                coach.feed(Utterance(u["speaker"], float(u["start"]), float(u["end"]), u["text"]))
+                cpu.append((time.thread_time() - c0) * 1000.0)
+        best = cpu if best is None else [min(a, b) for a, b in zip(best, cpu)]
+    return preds, best or []
+
+
 def _clear_caches() -> None:
-    from copilot.coach.features import _features_cached
+    from copilot.coach.reader import read
     from copilot.coach.text import normalize
 
-    _features_cached.cache_clear()
+    read.cache_clear()
     normalize.cache_clear()
+    try:
+        from copilot.coach.learned import clear_cache
+
+        clear_cache()
+    except ImportError:
+        pass
 
 
-def score(endings: list[dict[str, Any]], asr: bool = False, details: bool = False, repeat: int = 1) -> dict[str, Any]:
-    _clear_caches()
-    CPU_TIMES.clear()
-    n = 0
-    secured = 0
-    crit = {c: 0 for c in CRITERIA}
-    stage_counts = {s: [0, 0, 0] for s in STAGES}  # tp, fp, fn
-    commit = 0
-    kind_ok = 0
-    obj = [0, 0, 0]
-    obj_types = [0, 0, 0]
-    weak = [0, 0, 0]
-    all_times: list[float] = []
-    wrong: list[str] = []
-    for e in endings:
-        labels = e.get("labels")
-        if not labels:
-            continue
-        v, times = run_one(e, asr=asr)
-        all_times.extend(times)
-        n += 1
-        problems = []
-        if v["next_steps_secured"] == labels["next_steps_secured"]:
-            secured += 1
-        else:
-            problems.append(f"secured {v['next_steps_secured']}")
-        for c in CRITERIA:
-            if v["criteria"][c]["met"] == labels["criteria"][c]:
-                crit[c] += 1
-            else:
-                problems.append(f"{c} {v['criteria'][c]['met']}")
-        for s in STAGES:
-            if s not in labels.get("stages", {}):
-                continue
-            got, want = v["stages"][s]["met"], labels["stages"][s]
-            if got and want:
-                stage_counts[s][0] += 1
-            elif got and not want:
-                stage_counts[s][1] += 1
-                problems.append(f"stage {s} FP")
-            elif want and not got:
-                stage_counts[s][2] += 1
-                problems.append(f"stage {s} FN")
-        if v["commitment_level"] == labels["commitment_level"]:
-            commit += 1
-        else:
-            problems.append(f"commit {v['commitment_level']} want {labels['commitment_level']}")
-        got_kind = v["criteria"]["specific_time_or_trigger"].get("kind")
-        if got_kind == labels.get("time_kind"):
-            kind_ok += 1
-        got_o = {(o["utterance"], o["type"]) for o in v["objections"]}
-        want_o = {(o["utt"], o["type"]) for o in labels["objections"]}
-        obj[0] += len(got_o & want_o)
-        obj[1] += len(got_o - want_o)
-        obj[2] += len(want_o - got_o)
-        got_t = {o["type"] for o in v["objections"]}
-        want_t = {o["type"] for o in labels["objections"]}
-        obj_types[0] += len(got_t & want_t)
-        obj_types[1] += len(got_t - want_t)
-        obj_types[2] += len(want_t - got_t)
-        got_w = {w["utterance"] for w in v["weak_next_steps"]}
-        want_w = set(labels.get("weak_next_steps", []))
-        if "weak_next_steps" in labels:
-            weak[0] += len(got_w & want_w)
-            weak[1] += len(got_w - want_w)
-            weak[2] += len(want_w - got_w)
-        if got_o != want_o:
-            problems.append(f"objections got {sorted(got_o)} want {sorted(want_o)}")
-        if problems:
-            wrong.append(f"{e.get('id')}: " + "; ".join(problems))
-    stage_f1 = {s: _f1(*c) for s, c in stage_counts.items()}
-    raw = sorted(all_times)
-    raw_p95 = raw[int(0.95 * (len(raw) - 1))] if raw else 0.0
-    cpu = sorted(CPU_TIMES)
-    cpu_p95 = cpu[int(0.95 * (len(cpu) - 1))] if cpu else 0.0
-    # per-utterance cost as the best of `repeat` uncached replays, so a busy shared CPU does not inflate it
-    for _ in range(max(0, repeat - 1)):
-        _clear_caches()
-        again: list[float] = []
-        for e in endings:
-            if e.get("labels"):
-                again.extend(run_one(e, asr=asr)[1])
-        all_times = [min(a, b) for a, b in zip(all_times, again)]
-    all_times.sort()
-    p95 = all_times[int(0.95 * (len(all_times) - 1))] if all_times else 0.0
-    result = {
-        "endings": n,
-        "next_steps_secured": secured / n if n else 0.0,
-        "criteria": {c: crit[c] / n if n else 0.0 for c in CRITERIA},
-        "stages_f1": stage_f1,
-        "stages_macro_f1": sum(stage_f1.values()) / len(stage_f1),
-        "commitment_exact": commit / n if n else 0.0,
-        "time_kind": kind_ok / n if n else 0.0,
-        "objection_f1": _f1(*obj),
-        "objection_type_f1_per_ending": _f1(*obj_types),
-        "weak_next_steps_f1": _f1(*weak),
-        "p95_ms_per_utterance": p95,
-        "p95_ms_single_run": raw_p95,
-        "p95_cpu_ms": cpu_p95,
-        "utterances": len(all_times),
-    }
-    if details:
-        result["wrong"] = wrong
-    return result
+def predict_at(rev: str, paths: list[Path]) -> dict[str, list[dict[str, Any]]]:
+    """Predictions of the coach at git revision ``rev`` (a temporary worktree), per endings file."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    with tempfile.TemporaryDirectory(prefix="coach-baseline-") as tmp:
+        tree = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree), rev], check=True)
+        try:
+            for path in paths:
+                proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "coach_predict.py"), str(path)],
+                                      env={**os.environ, "PYTHONPATH": str(tree)}, cwd=str(tree),
+                                      capture_output=True, text=True, check=True)
+                out[str(path)] = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+    return out
 
 
-TARGETS = {"next_steps_secured": 0.95, "criteria": 0.92, "stages_macro_f1": 0.85, "commitment_exact": 0.80,
-           "objection_f1": 0.80, "p95_ms_per_utterance": 2.0}
+def p95(values: list[float]) -> float:
+    v = sorted(values)
+    return v[int(0.95 * (len(v) - 1))] if v else 0.0
 
 
-def table(r: dict[str, Any], title: str, heavy: bool = False) -> str:
-    """The scores with their targets; with ``heavy`` the objection target moves to the per-ending row, since
-    splitting utterances shifts the indices the utterance+type F1 matches on."""
-    rows = [("next_steps_secured accuracy", r["next_steps_secured"], "≥ 0.95")]
-    for c in CRITERIA:
-        rows.append((f"criterion {c}", r["criteria"][c], "≥ 0.92"))
-    for s in STAGES:
-        rows.append((f"stage {s} F1", r["stages_f1"][s], ""))
-    rows += [
-        ("stages macro-F1", r["stages_macro_f1"], "≥ 0.85"),
-        ("commitment level exact", r["commitment_exact"], "≥ 0.80"),
-        ("objection F1 (utterance+type)", r["objection_f1"], "(indices shift: not scored)" if heavy else "≥ 0.80"),
-        ("objection F1 (types per ending)", r["objection_type_f1_per_ending"], "≥ 0.80" if heavy else ""),
-        ("time kind accuracy", r["time_kind"], ""),
-        ("weak next steps F1 (utterance)", r["weak_next_steps_f1"], ""),
-        ("p95 ms per utterance (wall, best of 3 runs)", r["p95_ms_per_utterance"], "< 2"),
-        ("p95 ms per utterance (wall, first run)", r["p95_ms_single_run"], ""),
-        ("p95 ms per utterance (CPU time, all runs)", r["p95_cpu_ms"], ""),
-    ]
-    width = max(len(a) for a, _, _ in rows)
-    lines = [f"{title} ({r['endings']} endings, {r['utterances']} utterances)", "-" * (width + 22)]
-    for name, value, target in rows:
-        lines.append(f"{name:<{width}}  {value:8.3f}  {target}")
-    return "\n".join(lines)
+ROW_NAMES = [("next_steps_secured", "next_steps_secured right")] + [(c, c) for c in CRITERIA]
+
+
+def table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """One column per (set, run); rows are the scores."""
+    cols = [(s, run) for s, runs in results.items() for run in runs]
+    head = ["", *[f"{s} {run}" for s, run in cols]]
+    lines: list[list[str]] = [head]
+
+    def cell(r: dict[str, Any], key: str) -> str:
+        if not r.get("endings"):
+            return "—"
+        if key == "next_steps_secured":
+            return f"{round(r[key] * r['endings'])}/{r['endings']} {r[key]:.3f}"
+        if key in CRITERIA:
+            return f"{r['criteria'][key]:.3f}"
+        value = r.get(key)
+        return "—" if value is None else f"{value:.3f}"
+
+    for key, label in ROW_NAMES + [("stages_macro_f1", "stages macro-F1"), ("commitment_exact", "commitment exact"),
+                                   ("time_kind", "time kind"), ("objection_f1", "objection F1"),
+                                   ("when_date_right", "agreed date right")]:
+        lines.append([label, *[cell(results[s][run], key) for s, run in cols]])
+    widths = [max(len(row[k]) for row in lines) for k in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in lines)
+
+
+def confusion_lines(name: str, r: dict[str, Any]) -> list[str]:
+    out = [f"{name}: confusion (tp fp fn tn)"]
+    for key, c in r.get("confusion", {}).items():
+        out.append(f"  {key:<26} {c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {c['tn']:>4}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--endings", type=Path, default=DEFAULT_ENDINGS)
-    ap.add_argument("--asr", action="store_true", help="degrade the text to raw ASR style first")
-    ap.add_argument("--heavy", action="store_true",
-                    help="harsher ASR degradation: homophones, more fillers, utterances split in two (objection "
-                         "indices then shift, so objection F1 is not meaningful)")
-    ap.add_argument("--details", action="store_true", help="list what each wrong ending got wrong")
+    ap.add_argument("--set", action="append", choices=sorted(SETS), help="score only these sets (repeatable)")
+    ap.add_argument("--endings", type=Path, help="score another endings file")
+    ap.add_argument("--baseline", metavar="REV", help="also score the coach of this git revision (ablation)")
+    ap.add_argument("--no-learned", action="store_true", help="the rules without the learned reader")
+    ap.add_argument("--details", action="store_true", help="list the wrong endings (not for the sealed set)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    if not args.endings.is_file():
-        print(f"no endings file at {args.endings}", file=sys.stderr)
+    names = args.set or [n for n, p in SETS.items() if p.is_file()]
+    files = {n: SETS[n] for n in names if SETS[n].is_file()}
+    if args.endings:
+        files = {args.endings.stem: args.endings}
+    if not files:
+        print("no endings to score", file=sys.stderr)
         return 1
-    endings = load(args.endings)
-    if args.heavy:
-        endings = [degrade_heavy(e, random.Random(f"{e.get('id')}-heavy")) for e in endings]
-    # warm the playbook caches so the first utterance's load time is not counted as per-utterance cost
-    for v in {e.get("vertical") or "sales" for e in endings}:
-        Coach(CALL_DATE, vertical=v)
-    r = score(endings, asr=args.asr, details=args.details, repeat=3)
+    endings = {n: load(p) for n, p in files.items()}
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    cost: list[float] = []
+    for n, rows in endings.items():
+        preds, cpu = predict_now(rows, learned=not args.no_learned)
+        cost += cpu
+        results[n] = {}
+        if n in FIRST_PASS and FIRST_PASS[n].is_file():
+            results[n]["first pass"] = score(rows, load(FIRST_PASS[n]))
+        results[n]["now"] = score(rows, preds)
+    if args.baseline:
+        base = predict_at(args.baseline, list(files.values()))
+        for n, p in files.items():
+            results[n][f"@{args.baseline}"] = score(endings[n], base[str(p)])
+    summary = {"sets": results, "p95_cpu_ms_per_utterance": p95(cost), "utterances": len(cost),
+               "learned": not args.no_learned}
     if args.json:
-        print(json.dumps(r, indent=2))
-    else:
-        print(table(r, "coach on " + args.endings.name + (" (ASR-degraded)" if args.asr else "")
-                    + (" (heavy ASR: homophones, split utterances)" if args.heavy else ""), heavy=args.heavy))
-        if args.details:
-            print()
-            print("\n".join(r["wrong"]))
+        for runs in results.values():
+            for r in runs.values():
+                r.pop("wrong", None) if not args.details else None
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(table(results))
+    print()
+    for n, runs in results.items():
+        print("\n".join(confusion_lines(f"{n} now", runs["now"])))
+    print(f"\ncoach cost: p95 {summary['p95_cpu_ms_per_utterance']:.2f} CPU-ms per utterance over {len(cost)} "
+          f"utterances (best of 3; learned reader {'on' if summary['learned'] else 'off'})")
+    if args.details:
+        for n, runs in results.items():
+            if n in SEALED:
+                print(f"\n{n}: sealed — only aggregate scores are shown")
+                continue
+            print(f"\n{n}: wrong now: {' '.join(runs['now'].get('wrong', []))}")
     return 0
 
 

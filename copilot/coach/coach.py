@@ -1,8 +1,9 @@
 """The coach: final utterances in, the close state out after each one, and the verdict at the end.
 
-It is pure and deterministic (no clock, no I/O after the playbook is loaded) so the live call, the file
-analysis and the tests all get the same answer for the same words. Reading one utterance is cached
-(:mod:`copilot.coach.features`); the cross-turn reasoning lives in :mod:`copilot.coach.tracker`.
+Pure and deterministic (no clock, no I/O after the playbook and the optional learned reader are loaded), so the
+live call, the file analysis and the tests get the same answer for the same words. Each utterance is read into
+dialogue acts once (``copilot.coach.reader``); the conversation over those acts is followed by
+``copilot.coach.dialogue``; this module turns that into the checklist, the coaching moments and the prompt.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from copilot.coach.features import Features, features, weak_step_phrase
+from copilot.coach.acts import Act, Reading
+from copilot.coach.dialogue import PROSPECT, REP, Dialogue, Step, other, spoken_time
+from copilot.coach.learned import default_reader
+from copilot.coach.learned.head import ActReader
+from copilot.coach.learned.refine import refine
 from copilot.coach.playbook import Playbook, load_playbook
+from copilot.coach.reader import read
 from copilot.coach.state import (
     CRITERIA,
     STAGES,
@@ -32,13 +38,15 @@ from copilot.coach.state import (
     Stage,
     WeakNextStep,
 )
-from copilot.coach.text import restore_case
-from copilot.coach.timex import describe
-from copilot.coach.tracker import PROSPECT, REP, Step, Tracker, other, spoken_time
-from copilot.errors import InputError
+from copilot.coach.text import normalize, restore_case
+from copilot.coach.timex import WEEKDAY_NAMES
 from copilot.session.utterance import Utterance
 
 log = logging.getLogger(__name__)
+
+_MAX_SECONDS = 1e7
+_TURN_JOIN = 2  # earlier utterances of the same turn read together with a new one (ASR splits sentences)
+UNCLEAR_BELOW = 0.7  # a criterion met with less confidence than this shows as unclear
 
 
 @dataclass(frozen=True)
@@ -48,12 +56,6 @@ class _Utt:
     start: float
     end: float
     text: str
-
-
-_MAX_SECONDS = 1e7
-_YES_WORDS = {"yes", "yeah", "yep", "yup", "sure", "okay", "ok", "great", "perfect", "fine", "alright", "right", "got",
-              "sounds", "deal", "absolutely", "definitely", "cool", "thanks", "no", "nah"}
-_TURN_JOIN = 2  # how many earlier utterances of the same turn are read together with a new one
 
 
 def _finite(x: Any, default: float) -> float:
@@ -81,16 +83,20 @@ class Coach:
     """Feed final utterances in time order; read ``state`` any time and ``verdict()`` at the end."""
 
     def __init__(self, call_date: datetime, vertical: str = "sales", speakers_separated: bool = True,
-                 playbook_dir: Path | None = None) -> None:
+                 playbook_dir: Path | None = None, learned: ActReader | None = None) -> None:
+        """``learned``: the learned act reader (``copilot.coach.learned``); None takes the process-wide one,
+        loaded once, unless it was switched off (``use_learned(False)``) or cannot be loaded."""
         if not isinstance(call_date, datetime):
-            raise InputError(f"the call's date must be a datetime, not {type(call_date).__name__}")
+            raise TypeError(f"the call's date must be a datetime, not {type(call_date).__name__}")
         self.call_date = call_date.replace(tzinfo=None, microsecond=0)
         self.playbook: Playbook = load_playbook(vertical, playbook_dir)
         self.vertical = self.playbook.vertical
         self.speakers_separated = bool(speakers_separated)
-        self._tracker = Tracker(self.call_date)
+        self._learned = learned if learned is not None else default_reader()
+        self._dialogue = Dialogue(self.call_date)
+        self._dialogue.token_source = lambda k: normalize(self._utts[k].text).tokens
         self._utts: list[_Utt] = []
-        self._feats: list[Features] = []
+        self._readings: list[Reading] = []
         self._objections: list[Objection] = []
         self._weak: list[WeakNextStep] = []
         self._signals: list[CommitmentSignal] = []
@@ -107,13 +113,20 @@ class Coach:
         self._lock_praised = False
         self._control_coached: set[int] = set()
         self._clarity_coached: set[str] = set()
-        self._state = initial_state()
-        self.prompt_initial()
+        self._state = replace(initial_state(), prompt=self._prompt(None, None))
 
     # ---------------------------------------------------------------- public
     @property
     def state(self) -> CloseState:
         return self._state
+
+    @property
+    def dialogue(self) -> Dialogue:
+        return self._dialogue
+
+    @property
+    def utterances(self) -> tuple[Utterance, ...]:
+        return tuple(Utterance(u.speaker, u.start, u.end, u.text) for u in self._utts)
 
     def feed(self, utterance: Utterance) -> CloseState:
         """Add one final utterance (in time order) and return the new close state."""
@@ -131,48 +144,12 @@ class Coach:
         text = text if isinstance(text, str) else str(text)
         u = _Utt(given, role, start, end, text)
         self._utts.append(u)
-        own = features(text, self.playbook)
-        f = self._turn_features(i, role, text, own)
-        self._feats.append(own)
-        events = self._tracker.feed(i, role, f)
-        self._observe(i, u, f, events, own)
+        r = self._turn_reading(i, role, text)
+        self._readings.append(r)
+        events = self._dialogue.feed(i, role, r)
+        self._observe(i, u, r, events)
         self._state = self._build_state()
         return self._state
-
-    def _turn_features(self, i: int, role: str, text: str, own: Features) -> Features:
-        """Speech recognition splits sentences across utterances ("so what I'd suggest" / "is a demo with your
-        team"): within one speaker's turn, read the utterance together with the one or two before it."""
-        prev: list[int] = []
-        k = i - 1
-        while k >= 0 and len(prev) < _TURN_JOIN and self._utts[k].role == role:
-            prev.append(k)
-            k -= 1
-        if not prev:
-            return own
-        joined = " ".join([self._utts[k].text for k in reversed(prev)] + [text])
-        fj = features(joined, self.playbook)
-        offset = len(fj.norm.tokens) - len(own.norm.tokens)
-        # what is put forward (action, proposal, trigger, stage phrases) is read across the split; how this
-        # utterance answers (yes, hedge, no, take-back) stays its own, and only times touching it are new
-        return replace(
-            own,
-            action=own.action or fj.action,
-            proposal=own.proposal or fj.proposal,
-            pledge=own.pledge or fj.pledge,
-            commit=own.commit or fj.commit,
-            question=own.question or (fj.question and not (own.norm.tokens and own.norm.tokens[0] in _YES_WORDS)),
-            trigger=own.trigger or fj.trigger,
-            summarize=own.summarize or fj.summarize,
-            confirm=own.confirm or fj.confirm,
-            objection=own.objection or fj.objection,
-            info_action=own.info_action or (fj.info_action and not own.action),
-            vague_action=own.vague_action or fj.vague_action,
-            step_times=tuple(m for m in fj.step_times if m.end > offset) or own.step_times,
-            vague_times=own.vague_times,
-            # a vague time in this utterance may belong to a step named just before it ("the rollout plan" / "sometime")
-            vague_step_times=tuple(m for m in fj.vague_step_times if m.start >= offset) or own.vague_step_times,
-            or_between_times=own.or_between_times or fj.or_between_times,
-        )
 
     def verdict(self) -> dict[str, Any]:
         """The DESIGN.md verdict object for the call so far (JSON-serialisable)."""
@@ -180,21 +157,50 @@ class Coach:
 
         return build_verdict(self)
 
-    # ---------------------------------------------------------------- observing
-    def prompt_initial(self) -> None:
-        self._state = CloseState(**{**self._state.__dict__, "prompt": self._prompt(None, None)})
+    def _turn_reading(self, i: int, role: str, text: str) -> Reading:
+        """Speech recognition splits sentences across utterances ("so what I'd suggest" / "is a demo with your
+        team"): what is put forward is read across the turn's last few utterances; how this one answers is its own."""
+        own = self._read(text, role)
+        prev: list[int] = []
+        k = i - 1
+        while k >= 0 and len(prev) < _TURN_JOIN and self._utts[k].role == role:
+            prev.append(k)
+            k -= 1
+        if not prev or (own.step is not None and own.step.specific):
+            return own
+        joined_text = " ".join([self._utts[k].text for k in reversed(prev)] + [text])
+        joined = read(joined_text, self.playbook)
+        if joined.step is None or not joined.step.specific or not (Act.PROPOSE in joined.acts):
+            return own
+        # the step is new only if it was not already read from the earlier part of the turn
+        if any(self._readings[k].step is not None and self._readings[k].step == joined.step for k in prev):
+            return own
+        earlier = read(" ".join(self._utts[k].text for k in reversed(prev)), self.playbook)
+        if earlier.step is not None and earlier.step.phrase == joined.step.phrase:
+            return own
+        acts = set(own.acts) | {Act.PROPOSE}
+        acts.discard(Act.VAGUE_STEP)
+        return replace(own, acts=frozenset(acts), step=joined.step,
+                       trigger=own.trigger or joined.trigger, topic=own.topic | joined.topic)
 
+    def _read(self, text: str, role: str) -> Reading:
+        r = read(text, self.playbook)
+        if self._learned is not None:
+            answering = self._dialogue.step_on_table(role)
+            r = refine(r, text, answering, self._learned, normalize(text).tokens)
+        return r
+
+    # ---------------------------------------------------------------- observing
     def _ev(self, i: int) -> Evidence:
         u = self._utts[i]
         return Evidence(utterance=i, t=u.start, text=u.text, speaker=u.speaker)
 
-    def _observe(self, i: int, u: _Utt, f: Features, events: list[tuple[str, object]], own: Features) -> None:
+    def _observe(self, i: int, u: _Utt, r: Reading, events: list[tuple[str, Step]]) -> None:
         role = u.role
         pb = self.playbook
         party = pb.other_party
-        # metrics
         self._talk[role] = self._talk.get(role, 0.0) + (u.end - u.start)
-        if f.question:
+        if r.has(Act.ASK):
             self._questions[role] = self._questions.get(role, 0) + 1
         if self._run is not None and self._run[0] == role:
             self._run = (role, self._run[1], u.end)
@@ -204,57 +210,46 @@ class Coach:
         if not self._mono or length > self._mono["seconds"]:
             self._mono = {"speaker": role, "seconds": round(length, 1), "start": round(self._run[1], 3),
                           "end": round(self._run[2], 3)}
-        # stages said by the rep
         if role == REP or not self.speakers_separated:
-            if f.summarize:
+            if r.has(Act.SUMMARIZE):
                 self._summarize.append(i)
-            if f.confirm and (f.question or len(f.norm.tokens) < 30):
+            if r.has(Act.CONFIRM):
                 self._confirm.append(i)
         # objections and signals from the other party
-        settled = own.settled_after_hedge and own.accept  # "hmm, let me think... yeah, that works" is a yes
-        if (role == PROSPECT or not self.speakers_separated) and f.objection is not None and not settled:
-            prev_turn = self._tracker._prev_turn(i)
-            before = prev_turn[0] - 1 if prev_turn else -1
-            repeated = any(o.type == f.objection and before <= o.utterance < i for o in self._objections[-2:]) or any(
-                o.type == f.objection and o.utterance == i - 1 and self._utts[i - 1].role == role
-                for o in self._objections[-1:])
+        if (role == PROSPECT or not self.speakers_separated) and r.objection is not None and r.accept_strength < 2:
+            last = self._objections[-1] if self._objections else None
+            repeated = last is not None and last.type == r.objection and i - last.utterance <= 2
             if not repeated:
-                self._objections.append(Objection(i, u.start, f.objection, u.text, pb.objection_try.get(f.objection, "")))
+                self._objections.append(Objection(i, u.start, r.objection, u.text,
+                                                  pb.objection_try.get(r.objection, "")))
                 self._open_objection = len(self._objections) - 1
         elif role == REP and self._open_objection is not None:
             obj = self._objections[self._open_objection]
-            probed = f.question or bool(f.step_times) or (f.action is not None and f.proposal)
-            if probed:
+            if r.has(Act.ASK) or r.times or r.has(Act.PROPOSE):
                 self._coach(u.start, "Objection handling", f"Rep answered the '{_label(obj.type)}' objection with a "
-                            f"question or a concrete step instead of accepting it.", None, "Strength")
+                            "question or a concrete step instead of accepting it.", None, "Strength")
             else:
                 self._coach(u.start, "Objection handling", f"The {party} said '{_snip(obj.text)}' and the rep let it "
                             "stand.", obj.try_)
             self._open_objection = None
         if role == PROSPECT:
-            for kind, strength in f.signals:
+            for kind, strength in r.signals:
                 self._signals.append(CommitmentSignal(i, u.start, kind, strength, u.text))
         # weak next steps (either side), unless the same words pin a concrete step
-        focal = self._tracker.focal()
-        secured_now = focal is not None and focal.kind == "specific" and focal.status == "accepted" and focal.specific_time
-        wh_question = bool(f.norm.tokens) and f.norm.tokens[0] in ("when", "which", "what", "how", "who", "where", "oh") \
-            and f.question
-        w = own
-        if w.weak is not None and not (w.action and (w.step_times or w.trigger)) and not (
-            w.step_times and w.accept
-        ) and not secured_now and not w.retract and not w.invite_now and " invite" not in f" {w.norm.text}" \
-                and not wh_question:
-            self._weak.append(WeakNextStep(i, u.start, u.text, w.weak[1]))
+        focal = self._dialogue.focal()
+        secured_now = focal is not None and focal.kind == "specific" and focal.status == "accepted" \
+            and focal.specific_time
+        if r.weak is not None and not (r.has(Act.PROPOSE) and (r.times or r.trigger)) and not secured_now \
+                and not r.has(Act.RETRACT) and not r.has(Act.INVITE_SENT) and not (r.has(Act.ASK) and r.times):
+            self._weak.append(WeakNextStep(i, u.start, u.text, r.weak[1]))
             if role == REP:
-                self._coach(u.start, "Commitment", f"Weak next step: '{_snip(u.text)}'.", w.weak[1])
+                self._coach(u.start, "Commitment", f"Weak next step: '{_snip(u.text)}'.", r.weak[1])
         # clarity: the rep settles for a time the calendar cannot hold ("next week", "soon")
         weak_here = bool(self._weak) and self._weak[-1].utterance == i and role == REP
-        # only a time said of a next step counts: "thanks for the time today" or a recap's "before the new year" do not
-        if role == REP and f.vague_step_times and not f.step_times and (f.vague_action or f.pledge or f.accept) \
+        if role == REP and r.vague_times and not r.times and (r.has(Act.PROPOSE) or r.has(Act.VAGUE_STEP)) \
                 and not secured_now and not weak_here:
-            phrase = f.vague_step_times[0].text
-            if phrase not in self._clarity_coached and phrase not in ("later", "soon") or (
-                    phrase == "soon" and f.vague_action and phrase not in self._clarity_coached):
+            phrase = r.vague_times[0].text
+            if phrase not in self._clarity_coached and phrase not in ("later", "soon"):
                 self._clarity_coached.add(phrase)
                 self._coach(u.start, "Clarity", f"'{phrase}' is not a time anyone can put in a calendar.",
                             pb.suggestions.get("pin_time", "What day and time works? Let's get it on the calendar now."))
@@ -267,13 +262,9 @@ class Coach:
                 self._coach(u.start, "Control", f"Rep stated next step but didn't confirm {party}'s agreement.",
                             pb.suggestions.get("confirm_time", "Does {time} work on your end?").format(time=when))
             self._await_ack = None
-        for kind, obj_step in events:
-            if not isinstance(obj_step, Step):
-                continue
-            st = obj_step
-            if kind == "stated" and role == REP and st.kind == "specific" and st.specific_time and not (
-                f.question or f.ack_request
-            ) and st.status != "accepted":
+        for kind, st in events:
+            if kind == "stated" and role == REP and st.kind == "specific" and st.has_specific_slot and not (
+                    r.has(Act.ASK) or r.has(Act.ACK_REQUEST)) and st.status != "accepted":
                 self._await_ack = (i, st)
             elif kind == "retracted":
                 when = spoken_time(st) or "the slot"
@@ -285,9 +276,9 @@ class Coach:
                             pb.suggestions.get("confirm_time", "Does {time} work?").format(time=when))
             elif kind == "invite" and role == REP:
                 self._coach(u.start, "Close timing", "Rep sent the calendar invite during the call.", None, "Strength")
-        if self._tracker.lock_evidence and not self._lock_praised:
+        if self._dialogue.lock_evidence and not self._lock_praised:
             self._lock_praised = True
-            self._coach(self._utts[self._tracker.lock_evidence[0]].start, "Close timing",
+            self._coach(self._utts[self._dialogue.lock_evidence[0]].start, "Close timing",
                         "Rep offered concrete times to choose from.", None, "Strength")
 
     def _coach(self, t: float, category: str, message: str, try_: str | None, kind: str = "Improvement") -> None:
@@ -298,35 +289,36 @@ class Coach:
 
     # ---------------------------------------------------------------- state
     def _build_state(self) -> CloseState:
-        tr = self._tracker
-        focal = tr.focal()
+        dlg = self._dialogue
+        focal = dlg.focal()
         evs = self._ev
-        specific = [s for s in tr.steps if s.kind == "specific"]
+        specific = [s for s in dlg.steps if s.kind == "specific"]
         act_ev: tuple[Evidence, ...] = ()
         if focal is not None and focal.kind == "specific":
             act_ev = tuple(evs(k) for k in focal.action_evidence[:3])
         elif specific:
             act_ev = tuple(evs(k) for k in specific[0].action_evidence[:3])
-        crit_action = Criterion(met=bool(specific), evidence=act_ev)
+        crit_action = Criterion(met=bool(specific), evidence=act_ev, confidence=1.0 if specific else 0.0)
         time_met = focal is not None and focal.specific_time
         crit_time = Criterion(
             met=bool(time_met),
             evidence=tuple(evs(k) for k in (focal.time_evidence if focal is not None and time_met else [])[-3:]),
             kind=focal.time_kind if focal is not None and time_met else None,
+            confidence=self._time_confidence(focal) if time_met and focal is not None else 0.0,
         )
-        ack = focal is not None and focal.status == "accepted"
+        ack = focal is not None and focal.status == "accepted" and PROSPECT in focal.agreed_by
         crit_ack = Criterion(met=bool(ack), evidence=tuple(evs(k) for k in (focal.ack_evidence[-3:] if ack and focal
-                                                                              else [])))
+                                                                              else [])),
+                             confidence=(focal.ack_confidence if ack and focal is not None else 0.0)
+                             * (1.0 if self.speakers_separated else 0.6))
         criteria = {"specific_action": crit_action, "specific_time_or_trigger": crit_time, "acknowledged": crit_ack}
         secured = all(c.met for c in criteria.values())
         stages = {
             "summarize": Stage(bool(self._summarize), tuple(evs(k) for k in self._summarize[:2])),
             "confirm": Stage(bool(self._confirm), tuple(evs(k) for k in self._confirm[:2])),
-            "propose": Stage(bool(tr.propose_evidence), tuple(evs(k) for k in tr.propose_evidence[:3])),
-            "lock": Stage(bool(tr.lock_evidence), tuple(evs(k) for k in tr.lock_evidence[:3])),
+            "propose": Stage(bool(dlg.propose_evidence), tuple(evs(k) for k in dlg.propose_evidence[:3])),
+            "lock": Stage(bool(dlg.lock_evidence), tuple(evs(k) for k in dlg.lock_evidence[:3])),
         }
-        level = self._commitment(focal, secured)
-        next_step = self._next_step(focal)
         total = sum(self._talk.values()) or 1.0
         metrics = Metrics(
             talk_ratio={k: round(v / total, 3) for k, v in self._talk.items()} if sum(self._talk.values()) else {},
@@ -336,9 +328,9 @@ class Coach:
         state = CloseState(
             criteria=criteria,
             stages=stages,
-            next_step=next_step,
+            next_step=self._next_step(focal),
             next_steps_secured=secured,
-            commitment_level=level,
+            commitment_level=self._commitment(focal, secured),
             weak_next_steps=tuple(self._weak),
             objections=tuple(self._objections),
             signals=tuple(self._signals),
@@ -347,7 +339,13 @@ class Coach:
             prompt="",
             utterance_count=len(self._utts),
         )
-        return CloseState(**{**state.__dict__, "prompt": self._prompt(focal, state)})
+        return replace(state, prompt=self._prompt(focal, state))
+
+    def _time_confidence(self, st: Step) -> float:
+        """A time heard only from the rep while the speakers cannot be told apart is less sure."""
+        if st.trigger is not None and not st.has_specific_slot:
+            return 0.85
+        return 1.0 if self.speakers_separated else 0.7
 
     def _commitment(self, focal: Step | None, secured: bool) -> int:
         if secured and focal is not None:
@@ -356,7 +354,7 @@ class Coach:
             if focal.appointment:
                 return 4
             return 3
-        steps = self._tracker.steps
+        steps = self._dialogue.steps
         if focal is not None and focal.kind == "specific" and focal.status == "accepted":
             return 2  # agreed to the action, but the timing stayed vague
         if any(o.type == "send_info" for o in self._objections):
@@ -366,60 +364,45 @@ class Coach:
             return 1  # it ends on sending information
         agreed = [s for s in steps if s.status == "accepted"]
         if not agreed:
-            # nothing agreed: a vague follow-up or a "let me check" still leaves a thread (2); a no or a hang-up does not (1)
             loose = any(s.kind == "vague" for s in steps) or any(s.status == "hedged" for s in steps)
             return 2 if loose else 1
         last = max(agreed, key=lambda s: (s.accepted_at or -1, s.index))
-        if last.kind == "info" and not any(s.kind == "vague" and s.status == "accepted" and
-                                           (s.accepted_at or -1) > (last.accepted_at or -1) for s in steps):
-            return 1
-        return 2
+        return 1 if last.kind == "info" else 2
 
     def _next_step(self, focal: Step | None) -> NextStep | None:
         if focal is None:
             return None
         slot = focal.best_slot()
-        when = slot.when if slot is not None and focal.trigger is None and slot.mention.kind != "duration" else None
-        if focal.trigger is not None:
-            when = None
-        action = self._shown_action(focal)
+        when = slot.when if slot is not None and focal.time_kind == "datetime" and slot.mention.kind != "duration" \
+            else None
+        if slot is not None and slot.mention.kind == "duration" and focal.time_kind == "datetime":
+            when = slot.when
         agreed: list[str] = []
         if focal.status == "accepted":
             agreed = [r for r in (REP, PROSPECT) if r in focal.agreed_by]
         elif focal.stated_by:
             agreed = [focal.stated_by]
         ev_idx = sorted(set(focal.action_evidence + focal.time_evidence + focal.ack_evidence))[:6]
-        has_time = slot is not None and (slot.mention.hour is not None or slot.mention.eod or slot.mention.part is not None
-                                         or slot.mention.kind == "duration")
-        return NextStep(action=action, when=when, trigger=focal.trigger, agreed_by=tuple(agreed),
+        has_time = slot is not None and (slot.mention.hour is not None or slot.mention.eod
+                                         or slot.mention.part is not None or slot.mention.kind == "duration")
+        trigger = focal.trigger.text if focal.trigger is not None and focal.time_kind == "trigger" else None
+        return NextStep(action=self._shown_action(focal), when=when, trigger=trigger, agreed_by=tuple(agreed),
                         evidence=tuple(self._ev(k) for k in ev_idx), when_has_time=has_time)
 
     def _turn_text(self, k: int) -> str:
-        """Utterance ``k`` with the one or two before it in the same turn (a sentence split by recognition)."""
         ks = [k]
         while len(ks) <= _TURN_JOIN and ks[-1] > 0 and self._utts[ks[-1] - 1].role == self._utts[k].role:
             ks.append(ks[-1] - 1)
         return " ".join(self._utts[j].text for j in reversed(ks))
 
     def _shown_action(self, step: Step) -> str | None:
-        """The step's action as a short phrase in the speaker's own words and casing (never a whole sentence).
-
-        A vague or send-information step has no action phrase; the words that name it ("send some info",
-        "touch base") are taken from where it was stated.
-        """
+        """The step's action as a short phrase in the speaker's own words and casing (never a whole sentence)."""
         action = step.action
         where = list(step.action_evidence)
-        if action is None and step.kind in ("vague", "info"):
+        if action is None:
             where = sorted(set(step.statements + [step.first_utterance]))
-            for k in where:
-                if k >= len(self._feats):
-                    continue
-                action = weak_step_phrase(self._feats[k], self.playbook, step.kind) or weak_step_phrase(
-                    features(self._turn_text(k), self.playbook), self.playbook, step.kind)
-                if action:
-                    break
-            else:
-                action = "send information" if step.kind == "info" else "follow up"
+            action = self._weak_phrase(step, where) or ("send information" if step.kind == "info" else
+                                                        "follow up" if step.kind == "vague" else None)
         if not action:
             return action
         for k in where:
@@ -429,20 +412,45 @@ class Coach:
                     return shown
         return action
 
+    def _weak_phrase(self, step: Step, where: list[int]) -> str | None:
+        """The words that name a vague or send-information step ("send some info", "touch base")."""
+        from copilot.coach.text import normalize
+
+        name = {"info": "send_info", "vague": "vague_step"}.get(step.kind)
+        if name is None:
+            return None
+        for k in where:
+            if k >= len(self._utts):
+                continue
+            padded = f" {normalize(self._utts[k].text).text} "
+            m = self.playbook.find(name, padded) or self.playbook.find("hand_back", padded)
+            if m is not None:
+                tail = []
+                for w in padded[m.end():].split()[:2]:
+                    if not w.isalpha() or w in _PHRASE_END:
+                        break
+                    tail.append(w)  # "forward me the pricing" + "sheet"
+                words = [w for w in padded[m.start():m.end()].split() + tail
+                         if w not in ("|", "me", "us", "you", "over", "across", "along")]
+                while len(words) > 1 and words[0] in ("ill", "well", "i", "we", "lets", "just", "to", "and", "so"):
+                    words = words[1:]
+                return " ".join(words[:6]) or None
+        return None
+
     def _prompt(self, focal: Step | None, state: CloseState | None) -> str:
         sug = self.playbook.suggestions
         if self._open_objection is not None and (state is None or not state.next_steps_secured):
-            obj = self._objections[self._open_objection]
-            return obj.try_
-        action_phrase = sug.get("default_action", "a demo")
+            return self._objections[self._open_objection].try_
         if focal is None or focal.kind != "specific":
-            return sug.get("propose", "A good next step would be {action}.").format(action=action_phrase)
+            return sug.get("propose", "A good next step would be {action}.").format(
+                action=sug.get("default_action", "a demo"))
         if not focal.specific_time:
             a, b = self._two_slots()
             return sug.get("lock", "I have {slot1} or {slot2} — which works better?").format(slot1=a, slot2=b)
-        if focal.status != "accepted":
-            when = spoken_time(focal)
-            if when is None and focal.trigger:
+        when = spoken_time(focal)
+        if focal.status != "accepted" or (state is not None and state.criteria["acknowledged"].confidence
+                                          < UNCLEAR_BELOW):
+            if when is None and focal.trigger is not None:
                 return "Does that plan work for you — once that happens, we lock the time right away?"
             return sug.get("confirm_time", "Does {time} work on your end?").format(time=when or "that time")
         if focal.time_kind == "datetime" and not focal.invite_sent:
@@ -459,7 +467,12 @@ class Coach:
                 days.append(cand)
             k += 1
         first, second = days[0], days[2]
-        return f"{first.strftime('%A')} at 2pm", f"{second.strftime('%A')} at 10am"
+        return f"{WEEKDAY_NAMES[first.weekday()]} at 2pm", f"{WEEKDAY_NAMES[second.weekday()]} at 10am"
+
+
+_PHRASE_END = {"and", "to", "so", "i", "ill", "we", "well", "you", "if", "when", "then", "but", "or", "for", "by", "on",
+               "at", "in", "with", "from", "that", "which", "because", "please", "thanks", "today", "tomorrow", "now",
+               "tonight", "this", "next", "before", "after", "as", "once", "about", "over", "across"}
 
 
 def _snip(text: str, n: int = 60) -> str:
@@ -480,4 +493,4 @@ def analyze(utterances: Sequence[Utterance], call_date: datetime, vertical: str 
     return coach.verdict()
 
 
-__all__ = ["Coach", "analyze", "describe", "initial_state"]
+__all__ = ["Coach", "analyze", "initial_state"]

@@ -30,10 +30,15 @@ _ALIASES = {"cs": "customer_success", "customer-success": "customer_success", "r
             # transcripts that span verticals (or do not say) get the general sales phrasing
             "mixed": "sales", "general": "sales", "default": "sales", "": "sales"}
 
-_LISTS = ("actions", "vague_actions", "info_actions", "requests", "commit", "fact_cues", "accept", "hedge", "defer", "pledge", "decline",
-          "time_decline",
-          "retract", "exit", "deflect", "ack_request", "invite_now", "invite_later", "invite_accepted", "triggers",
-          "summarize", "confirm", "propose", "choose")
+_LISTS = (
+    # the structure of a step (copilot.coach.steps)
+    "event_nouns", "vague_event_nouns", "purpose", "convene", "callback_verbs", "callback_carries", "booking_verbs",
+    "visit_verbs", "produce", "info_nouns",
+    # dialogue acts (copilot.coach.acts)
+    "future", "do_now", "now_words", "hand_back", "vague_step", "send_info", "accept", "assent", "bare_yes", "decline",
+    "time_decline", "hedge", "retract", "exit", "ack_request", "choose", "triggers", "trigger_response", "smalltalk",
+    "summarize", "confirm", "invite_now", "invite_accepted",
+)
 
 
 def _compile(phrases: list[str], where: str) -> re.Pattern[str]:

@@ -26,7 +26,7 @@ class Evidence:
     speaker: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"utterance": self.utterance, "t": round(self.t, 3), "text": self.text}
+        return {"utterance": self.utterance, "t": round(self.t, 3), "text": self.text, "speaker": self.speaker}
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,11 @@ class Criterion:
     met: bool = False
     evidence: tuple[Evidence, ...] = ()
     kind: str | None = None
+    confidence: float = 0.0  # how sure the coach is that it is met (0 when it is not); under 0.7 it shows as unclear
+
+    @property
+    def unclear(self) -> bool:
+        return self.met and self.confidence < 0.7
 
 
 @dataclass(frozen=True)

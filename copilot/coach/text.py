@@ -37,6 +37,9 @@ _SLANG = {"gonna": "going to", "wanna": "want to", "lemme": "let me", "gotta": "
           "dunno": "dont know", "gimme": "give me", "ya": "you", "yknow": "you know", "cuz": "because",
           "tmrw": "tomorrow", "tmr": "tomorrow", "tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow",
           "okey": "okay", "k": "okay", "alrighty": "alright", "thx": "thanks", "pls": "please", "plz": "please"}
+_IS_CONTRACTED = {"tomorrow", "today", "tonight", "morning", "afternoon", "evening", "thirty", "fifteen", "forty", "five",
+                  "ten", "eleven", "twelve", "one", "two", "three", "four", "six", "seven", "eight", "nine", "noon",
+                  "week", "weekend", "month", "date", "time", "slot", "day", "she", "he", "friday", "monday"}
 _FILLERS = {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "mm"}
 # After these words a homophone of a small number can only be the number ("at to pm", "by for").
 _TIME_PREPS = {"at", "by", "around", "until", "till", "til", "from", "before", "after"}
@@ -185,6 +188,10 @@ def normalize(text: str) -> Normalized:
         if tok in ".!?;":
             if tokens and tokens[-1] != "|":
                 tokens.append("|")
+            continue
+        base = tok[:-2] if tok[-2:] in ("'s", "’s") else None
+        if base is not None and (_weekdayish(base) or base in _IS_CONTRACTED):
+            tokens.extend([base, "is"])  # "tuesday's fine", "thirty's better", "tomorrow's tricky": the verb is heard
             continue
         tok = tok.replace("'", "").replace("’", "")
         if tok in _SLANG:

@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")  # never the locale's
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 _MONTH_ABBR = {"jan": 1, "feb": 2, "sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12, "aug": 8}
@@ -71,6 +72,9 @@ _FUTURE_ED = {
     "suggested", "offered", "need", "blocked", "reserved", "tentatively", "interested", "based", "excited",
     "freed", "cleared", "opened", "added",
 }
+
+
+_FUTURE_MARKERS = {"ill", "well", "will", "lets", "going", "gonna", "shall", "youll", "shell", "hell", "theyll", "next"}
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,9 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
         elif toks[j:j + 1] in (("a",), ("an",), ("one",)):
             num = 1.0
             j += 1
+        elif toks[j:j + 2] in (("the", "hour"), ("the", "day")) and t == "within":
+            num = 1.0  # "within the hour"
+            j += 1
         elif toks[j:j + 3] == ("a", "couple", "of") or toks[j:j + 2] == ("a", "couple"):
             return None
         if num is not None and j < n:
@@ -307,6 +314,8 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
         if prev == "the" or prev in _DATE_LEADS or _wd(prev) is not None:
             start = i - 1 if prev == "the" else i
             return _Comp(start, i + 1, "day", day=d)
+        if i == 0 and len(toks) <= 4:
+            return _Comp(i, i + 1, "day", day=d)  # an answer that is only a date ("nineteenth", "19th works")
         return None
     m = _SLASH.match(t)
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
@@ -398,7 +407,8 @@ def _build(tokens: tuple[str, ...], group: list[_Comp]) -> TimeMention:
     prev = tokens[start - 1] if start > 0 else ""
     prev2 = tokens[start - 2] if start > 1 else ""
     after = tokens[end] if end < len(tokens) else ""
-    approximate = (prev in _APPROX and not (prev == "about" and prev2 in ("how", "what"))) or after == "ish" or prev2 == "probably" or prev == "or" and prev2 in (
+    recurring = any(t.endswith("s") and t[:-1] in WEEKDAYS for t in tokens[start:end])  # "thursdays": a habit
+    approximate = recurring or (prev in _APPROX and not (prev == "about" and prev2 in ("how", "what"))) or after == "ish" or prev2 == "probably" or prev == "or" and prev2 in (
         "today", "tomorrow")
     by = (prev in ("before", "until", "till", "no") or (prev == "by" and prev2 not in _BY_VERBS)
           or (prev == "the" and prev2 == "by"))
@@ -443,6 +453,11 @@ def is_past_context(tokens: tuple[str, ...], mention: TimeMention) -> bool:
     after = tokens[mention.end:mention.end + 2]
     if "ago" in after:
         return True
+    clause = tokens[max(0, mention.start - 10):mention.start]
+    if "|" in clause:
+        clause = clause[len(clause) - clause[::-1].index("|"):]
+    if any(w in _FUTURE_MARKERS for w in clause):
+        return False  # "we'll have it drafted and sent within two hours": a past participle in a future clause
     for w in window[-5:]:
         if w in _PAST_TOKENS:
             return True
@@ -542,10 +557,10 @@ def describe(m: TimeMention, when: datetime | None) -> str:
     """A short spoken form for prompts: "Tuesday at 2pm"."""
     if when is None:
         return m.text
-    day = when.strftime("%A")
+    day = WEEKDAY_NAMES[when.weekday()]
     if m.hour is None and not m.eod and m.part is None:
         return day
-    hour = when.strftime("%I").lstrip("0") or "12"
+    hour = str(when.hour % 12 or 12)
     minute = "" if when.minute == 0 else f":{when.minute:02d}"
     return f"{day} at {hour}{minute}{'am' if when.hour < 12 else 'pm'}"
 

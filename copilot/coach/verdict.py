@@ -37,6 +37,8 @@ def _criterion(c: Criterion, with_kind: bool = False) -> dict[str, Any]:
     if with_kind:
         d["kind"] = c.kind
     d["evidence"] = _evidence(c.evidence)
+    d["confidence"] = round(c.confidence, 2)
+    d["unclear"] = c.unclear
     return d
 
 
@@ -98,15 +100,15 @@ def _join(parts: list[str]) -> str:
 def reason(coach: Coach, state: CloseState) -> str:
     """One sentence that says why: what was agreed, or what is missing."""
     party = coach.playbook.other_party
-    focal = coach._tracker.focal()
+    focal = coach.dialogue.focal()
     ns = state.next_step
     crit = state.criteria
     note = "" if coach.speakers_separated else "; speakers could not be told apart, so acknowledgement rests on turn-taking alone"
     if state.next_steps_secured and ns is not None and focal is not None:
-        from copilot.coach.tracker import spoken_time
+        from copilot.coach.dialogue import spoken_time
 
-        if focal.trigger is not None:
-            words = focal.trigger.split()
+        if focal.time_kind == "trigger" and focal.trigger is not None:
+            words = focal.trigger.text.split()
             timing = "on a trigger: " + " ".join(words[:10]).rstrip(" ,.") + ("…" if len(words) > 10 else "")
         else:
             timing = f"for {spoken_time(focal) or 'the agreed time'}"
@@ -141,7 +143,7 @@ def build_verdict(coach: Coach) -> dict[str, Any]:
     notes: list[str] = []
     if not coach.speakers_separated:
         notes.append(SPEAKERS_NOTE)
-    for k in coach._tracker.retractions:
+    for k in coach.dialogue.retractions:
         notes.append(f"Utterance {k} took back an earlier agreement.")
     verdict: dict[str, Any] = {
         "next_steps_secured": state.next_steps_secured,
@@ -154,7 +156,7 @@ def build_verdict(coach: Coach) -> dict[str, Any]:
         "objections": [{"utterance": o["utterance"], "type": o["type"], "try": o["try"]} for o in d["objections"]],
         "coaching": d["coaching"],
         "utterances": [{"speaker": u.speaker, "start": round(u.start, 3), "end": round(u.end, 3), "text": u.text}
-                       for u in coach._utts],
+                       for u in coach.utterances],
         "metrics": d["metrics"],
         "signals": d["signals"],
         "notes": notes,

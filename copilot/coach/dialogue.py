@@ -1,0 +1,721 @@
+"""The conversation as a sequence of acts: which steps were put forward, which were answered, and how.
+
+Why a small state machine over acts and not a classifier over the transcript: the method turns on order and
+speaker. A yes counts only from the other party, after the step was stated, in answer to *that* step, and only
+until it is taken back. So every answer is bound to the open item it answers — the last proposal or question of
+the other side's turn just before it, not anything earlier: a yes to "is it Dana with one n?" answers the name
+check, a yes to an explanation of pricing answers the explanation, a "mm-hmm" inside the rep's monologue answers
+nothing. A goodbye is not a yes, and a bare "ok" before a goodbye or a change of topic is not one either; an
+explicit "yes, that works — bye!" is. An objection takes back only the step it is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from datetime import datetime
+
+from copilot.coach.acts import Act, Reading, StepSpec, Trigger
+from copilot.coach.timex import TimeMention, describe, resolve, with_part
+
+REP = "rep"
+PROSPECT = "prospect"
+_RECENT = 40            # steps recent enough to be answered or restated
+_ATTACH_BACK = 6        # utterances back that a time on its own may attach to a step named before it
+_RETRACT_BACK = 8       # utterances back that a pronoun in a take-back may point to an agreed step
+_SHOWING = 6            # utterances a screen share is taken to last without another cue
+_ACK_WORDS = ("great", "perfect", "awesome", "excellent", "cool", "ok", "okay", "super", "brilliant", "lovely",
+              "fantastic", "wonderful", "good", "thanks", "thank", "alright", "right", "sure", "yes", "yeah", "nice")
+
+
+def other(speaker: str) -> str:
+    return PROSPECT if speaker == REP else REP
+
+
+@dataclass
+class Slot:
+    mention: TimeMention
+    when: datetime | None
+    utterance: int
+    speaker: str
+
+
+@dataclass
+class Step:
+    """One next step as it develops: stated, re-timed, answered, maybe taken back."""
+
+    index: int
+    kind: str                       # "specific" | "vague" | "info" | "time"
+    action: str | None
+    proposer: str
+    first_utterance: int
+    shape: str = ""                 # the step's structure ("meeting", "deliverable", "callback", ...)
+    stated_by: str = ""
+    stated_at: int = -1
+    status: str = "pending"         # pending | accepted | hedged | declined | retracted
+    agreed_by: set[str] = field(default_factory=set)
+    slots: list[Slot] = field(default_factory=list)
+    offered: list[Slot] = field(default_factory=list)
+    chosen: Slot | None = None
+    vague_time: str | None = None
+    trigger: Trigger | None = None
+    invite_sent: bool = False
+    invite_accepted: bool = False
+    action_evidence: list[int] = field(default_factory=list)
+    time_evidence: list[int] = field(default_factory=list)
+    ack_evidence: list[int] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+    topic: set[str] = field(default_factory=set)
+    retracted_at: int | None = None
+    refused_at: int | None = None
+    accepted_at: int | None = None
+    ack_confidence: float = 0.0
+    length_minutes: int | None = None
+    attendees: tuple[str, ...] = ()
+    _before_provisional: tuple[str, set[str], int | None, float] | None = None
+
+    @property
+    def has_specific_slot(self) -> bool:
+        return any(s.mention.specific for s in self.slots)
+
+    @property
+    def specific_time(self) -> bool:
+        return self.has_specific_slot or (self.trigger is not None and self.trigger.committed)
+
+    def best_slot(self) -> Slot | None:
+        if self.chosen is not None:
+            return self.chosen
+        specific = [s for s in self.slots if s.mention.specific]
+        meetings = [s for s in specific if not s.mention.by and s.mention.kind == "datetime"]
+        return (meetings or specific)[-1] if specific else None
+
+    @property
+    def time_kind(self) -> str | None:
+        if self.has_specific_slot and self.trigger is None:
+            return "datetime"
+        if self.trigger is not None and self.trigger.committed:
+            relative = all(s.mention.kind == "duration" for s in self.slots if s.mention.specific)
+            # "once it confirms, I'll schedule it within 48 hours": the hours count from the trigger
+            return "trigger" if not self.has_specific_slot or self.trigger_first or relative else "datetime"
+        return "datetime" if self.has_specific_slot else None
+
+    trigger_first: bool = False
+
+    @property
+    def appointment(self) -> bool:
+        """A meeting at a time (commitment 4), as opposed to a deliverable by a deadline (3)."""
+        slot = self.best_slot()
+        if slot is None or self.time_kind != "datetime":
+            return False
+        m = slot.mention
+        return m.kind == "datetime" and not m.by and (m.hour is not None or m.part is not None or m.rel_day is not None
+                                                      or m.weekday is not None or m.day is not None)
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something one side put on the table that the other side may answer."""
+
+    utterance: int
+    step: Step | None       # the step it is about; None for a question or statement of its own
+    solicits: bool          # asks for an answer (a question, a request for agreement, times to choose from)
+
+
+class Dialogue:
+    """Follows steps across turns. Speakers are "rep"/"prospect" (or turn-taking stand-ins)."""
+
+    def __init__(self, call_date: datetime) -> None:
+        self.call_date = call_date
+        self.steps: list[Step] = []
+        self.speakers: list[str] = []
+        self.readings: list[Reading] = []
+        self.items: dict[int, list[Item]] = {}
+        self.lock_evidence: list[int] = []
+        self.propose_evidence: list[int] = []
+        self.retractions: list[int] = []
+        self._turn_start: list[int] = []
+        self._rep_turn_slots: list[TimeMention] = []
+        self._rep_turn_choice = False
+        self._provisional: tuple[int, Step] | None = None
+        self._showing_since: int | None = None  # the rep is showing something on the call (a screen share)
+        self._pending_trigger: tuple[int, str, Trigger] | None = None  # a trigger said before its step
+        self._mentions: list[tuple[int, StepSpec]] = []
+        self.token_source: Callable[[int], tuple[str, ...]] | None = None  # utterance i's normalised tokens  # steps named, even in passing ("reimaging takes 2 hours")
+
+    def _tokens(self, i: int) -> tuple[str, ...]:
+        return self.token_source(i) if self.token_source is not None else ()
+
+    # ------------------------------------------------------------------ turns
+    def _prev_turn(self, i: int) -> list[int]:
+        """The other speaker's utterances in the turn just before the current speaker's turn."""
+        s = self.speakers[i]
+        j = i - 1
+        while j >= 0 and self.speakers[j] == s:
+            j -= 1
+        out = []
+        while j >= 0 and self.speakers[j] != s:
+            out.append(j)
+            j -= 1
+        return out[::-1]
+
+    def _open_item(self, i: int) -> Item | None:
+        """The last item the other side put forward in its turn just before this one (None: it asked nothing)."""
+        for k in reversed(self._prev_turn(i)):
+            found = self.items.get(k)
+            if found:
+                return found[-1]
+        return None
+
+    def step_on_table(self, speaker: str) -> bool:
+        """Would an utterance by ``speaker`` now answer a step the other side put forward in its last turn?"""
+        j = len(self.speakers) - 1
+        while j >= 0 and self.speakers[j] == speaker:
+            j -= 1
+        while j >= 0 and self.speakers[j] != speaker:
+            if any(item.step is not None for item in self.items.get(j, [])):
+                return True
+            j -= 1
+        return False
+
+    def recent(self) -> list[Step]:
+        return self.steps[-_RECENT:]
+
+    def current(self, within: int | None = None, i: int | None = None) -> Step | None:
+        """The step stated last (optionally: stated within ``within`` utterances of ``i``)."""
+        cands = [s for s in self.recent() if s.stated_at >= 0]
+        if within is not None and i is not None:
+            cands = [s for s in cands if i - s.stated_at <= within]
+        return max(cands, key=lambda s: (s.stated_at, s.index)) if cands else None
+
+    # ------------------------------------------------------------------ main
+    def feed(self, i: int, speaker: str, r: Reading) -> list[tuple[str, Step]]:
+        """Update with utterance ``i``; return the events it caused (for coaching)."""
+        self.speakers.append(speaker)
+        self.readings.append(r)
+        events: list[tuple[str, Step]] = []
+        new_turn = i == 0 or self.speakers[i - 1] != speaker
+        if new_turn and speaker == REP:
+            self._rep_turn_slots = []
+            self._rep_turn_choice = False
+        self._revisit_provisional(i, speaker, r)
+        r = self._in_context(i, speaker, r)
+        if r.step is not None:
+            self._mentions.append((i, r.step))
+        target = self._open_item(i)
+        responded = False
+        if r.has(Act.RETRACT) or self._takes_back(i, speaker, r):
+            responded = self._retract(i, speaker, r, events)
+        if not responded and target is not None and target.step is not None:
+            responded = self._respond(i, speaker, r, target, events)
+            if responded and target.step.status == "accepted" and speaker in target.step.agreed_by:
+                self._accept_plan(i, speaker, target)
+        self._state(i, speaker, r, target, responded, events)
+        if speaker == REP:
+            self._lock_check(i, r)
+        return events
+
+    def _in_context(self, i: int, speaker: str, r: Reading) -> Reading:
+        """What an utterance puts forward, read in the light of what is happening on the call."""
+        if r.has(Act.DO_NOW):
+            self._showing_since = i
+        elif self._showing_since is not None and (r.future or r.times or i - self._showing_since > _SHOWING):
+            self._showing_since = None
+        if self._showing_since is not None and r.has(Act.PROPOSE) and not (r.times or r.future or r.trigger):
+            # while showing the screen, "so up here you filter by team" describes what is shown, not a next step
+            acts = set(r.acts) - {Act.PROPOSE}
+            return replace(r, acts=frozenset(acts), step=replace(r.step, future=False) if r.step else None)
+        return r
+
+    # ------------------------------------------------------------------ answers
+    def _related(self, r: Reading, st: Step) -> bool:
+        """Does an answer speak of this step (its time, its words, "then")?"""
+        if any(_matches_any(m, st.slots) for m in r.times):
+            return True
+        return bool(r.topic & st.topic) or bool({"then", "there"} & set(r.topic))
+
+    def _respond(self, i: int, speaker: str, r: Reading, target: Item, events: list[tuple[str, Step]]) -> bool:
+        st = target.step
+        assert st is not None
+        if st.stated_by == speaker and st.status != "accepted":
+            return False  # a step this side is itself putting forward: nothing to answer
+        if st.status == "accepted" and speaker in st.agreed_by and st.stated_at <= (st.accepted_at or -1) \
+                and not self._same_turn(st.accepted_at, i):
+            return False  # agreed in an earlier turn and not asked again: only a take-back changes that
+        said = tuple(m for m in r.times if not _negative_mention(self._tokens(i), m))
+        pick = self._pick(st, replace(r, times=said))
+        counter = [m for m in said if not _matches_any(m, st.offered or st.slots)]
+        refuses_for_info = r.objection == "send_info" or (r.has(Act.SEND_INFO) and r.has(Act.DECLINE))
+        if r.has(Act.INVITE_ACCEPTED) and st.invite_sent and not r.has(Act.HEDGE) and not r.has(Act.DECLINE):
+            st.invite_accepted = True
+            self._accept(st, speaker, i, 1.0)
+            return True
+        if r.has(Act.DECLINE) and not counter and pick is None:
+            self._refuse(st, speaker, i, "declined", events)
+            return True
+        if counter and not (r.has(Act.ACCEPT) and r.accept_strength == 2 and not r.has(Act.DECLINE)
+                            and not r.has(Act.ASK)):
+            self._counter(st, speaker, i, counter, events)
+            return True
+        objects = r.objection in ("think_about_it", "discuss_with_team", "not_ready") and r.accept_strength < 2
+        if objects and st.status == "accepted" and not self._about(r, st, i):
+            return False  # "I still need to think about the pricing": about something else; the step stands
+        if r.has(Act.HEDGE) or objects:
+            self._refuse(st, speaker, i, "hedged", events)
+            return True
+        if refuses_for_info and r.accept_strength < 2:
+            self._refuse(st, speaker, i, "declined", events)
+            return True
+        if pick is not None:
+            st.chosen = pick
+            self._add_slot(st, pick.mention, i, speaker, chosen=True)
+            self._accept(st, speaker, i, 1.0 if r.accept_strength or not r.has(Act.ASK) else 0.8)
+            return True
+        if counter and r.accept_strength == 2:
+            for m in counter:
+                self._add_slot(st, m, i, speaker, chosen=True)
+            self._accept(st, speaker, i, 1.0)
+            return True
+        if r.accept_strength == 2:
+            self._accept(st, speaker, i, 1.0)
+            return True
+        if r.accept_strength == 1:
+            if r.has(Act.EXIT) or r.has(Act.SMALL_TALK):
+                events.append(("left", st))
+                return True
+            if r.bare_yes:
+                self._accept(st, speaker, i, 0.85 if target.solicits else 0.6)
+                self._provisional = (i, st)
+                return True
+            if (r.extra_words <= 1 and not r.has(Act.ASK)) or self._related(r, st) or (
+                    r.has(Act.PROPOSE) and r.step is not None and _same_action(st.action, r.step.phrase)):
+                self._accept(st, speaker, i, 0.9)
+                return True
+            return False  # "yeah so the pricing is…": a discourse marker, then another topic
+        if r.has(Act.EXIT):
+            events.append(("left", st))
+            return True
+        return False
+
+    def _same_turn(self, k: int | None, i: int) -> bool:
+        """Are utterances k and i (k < i) in one unbroken turn of the same speaker?"""
+        if k is None or k > i or k < 0:
+            return False
+        return all(self.speakers[j] == self.speakers[i] for j in range(k, i + 1))
+
+    def _revisit_provisional(self, i: int, speaker: str, r: Reading) -> None:
+        """A bare "mm-hmm" and then the other side goes on putting the same step forward without taking it as an
+        answer: it was listening inside a monologue, not agreeing."""
+        if self._provisional is None:
+            return
+        k, st = self._provisional
+        self._provisional = None
+        if i != k + 1 or speaker == self.speakers[k]:
+            return
+        reacts = r.accept_strength > 0 or r.has(Act.INVITE_SENT) or r.has(Act.EXIT) or r.bare_yes
+        same_step = bool(r.times or r.vague_times or r.trigger or r.has(Act.ACK_REQUEST) or r.has(Act.HAND_BACK)
+                         or (r.has(Act.VAGUE_STEP) and r.step is None)
+                         or (r.step is not None and _same_action(st.action, r.step.phrase)) or (r.topic & st.topic))
+        if not reacts and same_step and st._before_provisional is not None and st.accepted_at == k:
+            status, agreed, accepted_at, conf = st._before_provisional
+            st.status, st.agreed_by, st.accepted_at, st.ack_confidence = status, set(agreed), accepted_at, conf
+            if k in st.ack_evidence:
+                st.ack_evidence.remove(k)
+
+    def _accept_plan(self, i: int, speaker: str, target: Item) -> None:
+        """The other side put several specific steps forward in one turn ("as soon as it lands I'll call you / and
+        we'll do the install together"): a yes to the turn is a yes to the plan."""
+        assert target.step is not None
+        for k in self._prev_turn(i):
+            for item in self.items.get(k, []):
+                st = item.step
+                if st is not None and st is not target.step and st.kind == "specific" and st.status == "pending" \
+                        and st.stated_at == k:
+                    self._accept(st, speaker, i, target.step.ack_confidence)
+
+    def _accept(self, st: Step, speaker: str, i: int, confidence: float) -> None:
+        st._before_provisional = (st.status, set(st.agreed_by), st.accepted_at, st.ack_confidence)
+        if st.status != "accepted":
+            st.accepted_at = i
+            st.ack_confidence = confidence
+        else:
+            st.ack_confidence = max(st.ack_confidence, confidence)
+        st.status = "accepted"
+        st.agreed_by.add(speaker)
+        if st.stated_by:
+            st.agreed_by.add(st.stated_by)
+        st.ack_evidence.append(i)
+
+    def _refuse(self, st: Step, speaker: str, i: int, status: str, events: list[tuple[str, Step]]) -> None:
+        st.status = status
+        st.refused_at = i
+        st.agreed_by.discard(speaker)
+        events.append((status, st))
+
+    def _counter(self, st: Step, speaker: str, i: int, times: list[TimeMention],
+                 events: list[tuple[str, Step]]) -> None:
+        for m in times:
+            self._add_slot(st, m, i, speaker)
+        st.offered = [s for s in st.slots if s.utterance == i]
+        st.stated_by, st.stated_at = speaker, i
+        st.status, st.agreed_by = "pending", {speaker}
+        st.statements.append(i)
+        events.append(("counter", st))
+
+    def _takes_back(self, i: int, speaker: str, r: Reading) -> bool:
+        """An objection after a yes takes the step back only when it is about that step."""
+        if speaker != PROSPECT or r.objection not in ("think_about_it", "discuss_with_team", "not_ready") \
+                or r.accept_strength == 2:
+            return False  # objections are the other party's
+        st = self._agreed_by(speaker)
+        if st is None or st.accepted_at is None:
+            return False
+        return self._about(r, st, i)
+
+    def _about(self, r: Reading, st: Step, i: int) -> bool:
+        """Is an objection about this step: its words or time, or only a pronoun soon after the yes ("let me
+        think about it")?"""
+        return self._related(r, st) or (not (r.topic - _GENERAL) and i - (st.accepted_at or i) <= _RETRACT_BACK)
+
+    def _agreed_by(self, speaker: str) -> Step | None:
+        agreed = [s for s in self.steps if speaker in s.agreed_by and s.status == "accepted"]
+        return max(agreed, key=lambda s: (s.accepted_at or -1, s.index)) if agreed else None
+
+    def _retract(self, i: int, speaker: str, r: Reading, events: list[tuple[str, Step]]) -> bool:
+        st = self._agreed_by(speaker)
+        if st is None:
+            return False
+        moved = [m for m in r.times if not _matches_any(m, st.slots)]
+        if moved and r.has(Act.RETRACT) and r.objection is None:
+            self._counter(st, speaker, i, moved, events)  # "can we push it to friday at 9?": moved, not taken back
+            return True
+        st.status = "retracted"
+        st.retracted_at = i
+        st.agreed_by.discard(speaker)
+        self.retractions.append(i)
+        events.append(("retracted", st))
+        return True
+
+    # ------------------------------------------------------------------ what is put forward
+    def _state(self, i: int, speaker: str, r: Reading, target: Item | None, responded: bool,
+               events: list[tuple[str, Step]]) -> None:
+        items: list[Item] = []
+        step: Step | None = None
+        answered = target.step if target is not None and responded else None
+        if r.has(Act.SUMMARIZE) and not r.has(Act.PROPOSE) and not r.times:
+            if r.has(Act.ASK):
+                items.append(Item(i, None, True))
+            self.items[i] = items
+            return  # a recap restates the situation; it puts nothing new forward
+        own = self._own_turn_step(i, speaker)
+        if r.has(Act.PROPOSE) and r.step is not None and r.step.purpose == "refers" and self._info_asked(i):
+            step = self._find(i, "info", answered) or self._new(i, "info", None, speaker, r)  # "send me the deck" / "I'll get it to you tonight"
+        elif r.has(Act.PROPOSE) and r.step is not None and not (r.has(Act.RETRACT) and r.step.kind == "reference"):
+            step = self._specific_step(i, speaker, r, answered)
+        elif (r.has(Act.VAGUE_STEP) or r.has(Act.HAND_BACK)) and own is not None:
+            step = own  # "…and we could do that sometime whenever suits": more about the step just put forward
+        elif r.has(Act.VAGUE_STEP) or r.has(Act.HAND_BACK):
+            step = self._find(i, "vague", answered) or self._new(i, "vague", None, speaker, r)
+        elif r.has(Act.SEND_INFO) and not r.has(Act.DO_NOW):
+            step = self._find(i, "info", answered) or self._new(i, "info", None, speaker, r)
+        elif r.times or (r.trigger is not None and r.trigger.committed):
+            step = answered or self._attach_point(i, speaker)
+            if step is None and r.times:
+                step = self._new(i, "time", None, speaker, r)
+        if r.trigger is not None and r.trigger.committed and step is None:
+            self._pending_trigger = (i, speaker, r.trigger)  # "the moment you hear from them, text me" … then the step
+        if step is not None:
+            agreed_slots = [sl for sl in step.slots if step.status == "accepted" and sl.utterance <= (step.accepted_at or -1)]
+            if step.chosen is not None and step.status == "accepted":
+                agreed_slots = [step.chosen]
+            new_times = self._times_into(step, self._split_times(step, r, i), i, speaker)
+            trigger = r.trigger
+            if trigger is None and self._pending_trigger is not None and step.kind == "specific":
+                k, who, pending = self._pending_trigger
+                if who == speaker and i - k <= 3:
+                    trigger = pending
+                    self._pending_trigger = None
+            if trigger is not None and not r.has(Act.HEDGE):
+                if step.trigger is None or trigger.committed:
+                    step.trigger = trigger
+                    step.trigger_first = not step.has_specific_slot
+                    if i not in step.time_evidence:
+                        step.time_evidence.append(i)
+            if not r.times and r.vague_times and not step.has_specific_slot:
+                step.vague_time = r.vague_times[0].text
+            restating = responded and step is answered and step.status == "accepted"
+            moved = new_times and step.status == "accepted" and bool(agreed_slots) and not any(
+                _same_slot(m, sl.mention) for m in r.times for sl in agreed_slots)
+            if not restating or moved:
+                if step.status == "accepted" and (moved or speaker not in step.agreed_by):
+                    step.status = "pending"  # a new time after the yes needs a new yes
+                if step.status in ("hedged", "declined", "retracted") and (new_times or r.has(Act.PROPOSE)):
+                    step.status = "pending"
+                if step.status == "pending":
+                    step.agreed_by = {speaker}
+                step.stated_by, step.stated_at = speaker, i
+                if i not in step.statements:
+                    step.statements.append(i)
+                events.append(("stated", step))
+            if speaker == REP and step.kind == "specific" and i not in self.propose_evidence and (
+                    r.has(Act.PROPOSE) or new_times or step.trigger is not None):
+                self.propose_evidence.append(i)
+        if r.has(Act.INVITE_SENT) and speaker == REP:
+            st = step or self._best_recent()
+            if st is not None:
+                st.invite_sent = True
+                if st.status != "accepted":
+                    st.stated_by, st.stated_at = speaker, i  # the invite asks again; an agreed step stays agreed
+                if i not in self.lock_evidence:
+                    self.lock_evidence.append(i)
+                events.append(("invite", st))
+                step = st
+        solicits = r.has(Act.ASK) or r.has(Act.ACK_REQUEST) or r.has(Act.CHOICE) or bool(r.times) \
+            or r.has(Act.INVITE_SENT)
+        if step is not None:
+            items.append(Item(i, step, solicits or r.has(Act.PROPOSE)))
+        elif r.has(Act.ACK_REQUEST) and (st2 := self._best_recent(i)) is not None and r.step is None \
+                and (r.extra_words <= 3 or bool(r.topic & st2.topic)):
+            items.append(Item(i, st2, True))  # "does that work for you?": the step on the table, asked again
+        elif r.has(Act.ASK):
+            items.append(Item(i, None, True))  # a question of its own: a yes to it is a yes to it
+        self.items[i] = items
+
+    def _info_asked(self, i: int) -> bool:
+        """Was information (the deck, some details) what the last few utterances asked for or offered?"""
+        return any(self.readings[k].has(Act.SEND_INFO) for k in range(max(0, i - 3), i + 1))
+
+    def _own_turn_step(self, i: int, speaker: str) -> Step | None:
+        """The specific step this speaker put forward earlier in the same turn (or the utterance before)."""
+        j = i - 1
+        while j >= 0 and self.speakers[j] == speaker and i - j <= 3:
+            for st in self.steps:
+                if st.kind == "specific" and st.stated_at == j and st.stated_by == speaker:
+                    return st
+            j -= 1
+        return None
+
+    def _split_times(self, step: Step, r: Reading, i: int) -> Reading:
+        """A deadline for a side deliverable stays with it; the meeting's time goes to the meeting on the table
+        ("how about the 15th at 10 — and I'll send the agenda by Friday")."""
+        if step.shape != "deliverable" or not r.times:
+            return r
+        cur = [s for s in self.recent() if s is not step and s.kind == "specific" and s.shape != "deliverable"
+               and 0 <= i - s.stated_at <= _ATTACH_BACK]
+        if not cur:
+            return r
+        meeting = max(cur, key=lambda s: s.stated_at)
+        slots = [m for m in r.times if not m.by]
+        if slots:
+            self._times_into(meeting, replace(r, times=tuple(slots)), i, self.speakers[i])
+            if i not in meeting.statements:
+                meeting.statements.append(i)
+            meeting.stated_at = max(meeting.stated_at, i)
+        return replace(r, times=tuple(m for m in r.times if m.by))
+
+    def _specific_step(self, i: int, speaker: str, r: Reading, answered: Step | None) -> Step:
+        spec = r.step
+        assert spec is not None
+        if spec.kind == "reference" or (spec.kind == "booking" and not set(spec.phrase.split()) - _REFERENCE_WORDS):
+            ref = self._referent(i)
+            if ref is not None:
+                target = ref
+                if i not in target.action_evidence:
+                    target.action_evidence.append(i)
+                return target
+            spec = self._mentioned(i) or spec
+        cur = self._same_step(spec.phrase, i)
+        if cur is not None:
+            target = cur
+        elif (t := self._attach_point(i, speaker)) is not None and t.kind == "time" and t.action is None:
+            target = t
+            target.kind, target.action = "specific", spec.phrase
+        elif answered is not None and answered.kind == "specific" and not r.has(Act.OFFER_TIMES) \
+                and _same_action(answered.action, spec.phrase):
+            target = answered
+        else:
+            target = self._new(i, "specific", spec.phrase, speaker, r)
+        target.kind = "specific"
+        target.shape = target.shape or spec.kind
+        target.topic |= set(r.topic) & set(spec.phrase.split())
+        if spec.length_minutes:
+            target.length_minutes = spec.length_minutes
+        if spec.attendees:
+            target.attendees = spec.attendees
+        if i not in target.action_evidence:
+            target.action_evidence.append(i)
+        return target
+
+    def _referent(self, i: int) -> Step | None:
+        """The specific step that "it"/"that" points to: the one stated last, a few utterances back."""
+        cands = [s for s in self.recent() if s.kind == "specific" and 0 <= i - s.stated_at <= _ATTACH_BACK]
+        return max(cands, key=lambda s: (s.stated_at, s.index)) if cands else None
+
+    def _mentioned(self, i: int) -> StepSpec | None:
+        """A specific step named in passing a few utterances back ("reimaging takes about two hours")."""
+        for k, spec in reversed(self._mentions):
+            if i - k > _ATTACH_BACK:
+                break
+            if spec.specific and spec.kind != "reference" and k < i:
+                return spec
+        return None
+
+    def _same_step(self, phrase: str, i: int) -> Step | None:
+        same = [s for s in self.recent() if s.kind == "specific" and _same_action(s.action, phrase)]
+        return max(same, key=lambda s: (s.stated_at, s.index)) if same else None
+
+    def _attach_point(self, i: int, speaker: str) -> Step | None:
+        """The step a time or trigger said on its own belongs to: the one stated last, within a few utterances."""
+        st = self.current(_ATTACH_BACK, i)
+        return st
+
+    def _best_recent(self, i: int | None = None) -> Step | None:
+        cands = [s for s in self.recent() if s.stated_at >= 0 and (i is None or i - s.stated_at <= _ATTACH_BACK)]
+        if not cands:
+            return None
+        return max(cands, key=lambda s: (s.kind == "specific", s.stated_at, s.index))
+
+    def _find(self, i: int, kind: str, answered: Step | None) -> Step | None:
+        if answered is not None and answered.kind == kind:
+            return answered
+        same = [s for s in self.recent() if s.kind == kind and i - s.stated_at <= _ATTACH_BACK]
+        return same[-1] if same else None
+
+    def _new(self, i: int, kind: str, action: str | None, speaker: str, r: Reading) -> Step:
+        st = Step(index=len(self.steps), kind=kind, action=action, proposer=speaker, first_utterance=i)
+        st.topic = set(r.topic)
+        self.steps.append(st)
+        return st
+
+    def _times_into(self, st: Step, r: Reading, i: int, speaker: str) -> bool:
+        fresh = [m for m in r.times if m.kind != "now"]
+        if not fresh:
+            return False
+        offered = [Slot(m, self._resolve(m, st), i, speaker) for m in fresh]
+        side_deadline = all(m.by for m in fresh) and any(not s.mention.by for s in st.offered)
+        if not side_deadline:
+            st.offered = offered
+        for m in fresh:
+            self._add_slot(st, m, i, speaker)
+        return True
+
+    def _lock_check(self, i: int, r: Reading) -> None:
+        """Lock: the rep offers two or more concrete times to choose from (possibly over several utterances)."""
+        for m in r.times:
+            if m.kind != "now" and not m.by and not any(_same_slot(m, x) and _same_slot(x, m)
+                                                       for x in self._rep_turn_slots):
+                self._rep_turn_slots.append(m)
+        self._rep_turn_choice = self._rep_turn_choice or r.has(Act.CHOICE)
+        if len(self._rep_turn_slots) >= 2 and r.times and i not in self.lock_evidence:
+            self.lock_evidence.append(i)
+
+    # ------------------------------------------------------------------ times
+    def _pick(self, st: Step, r: Reading) -> Slot | None:
+        if not r.times:
+            return None
+        pool = st.offered or st.slots
+        best: tuple[int, Slot] | None = None
+        for m in r.times:
+            for slot in reversed(pool):
+                if slot.mention.hour is None and m.hour is not None:
+                    continue  # "thursday mornings" → "how about thursday at 9:30?" narrows it: a new proposal
+                if _same_slot(m, slot.mention):
+                    score = _detail(slot.mention) * 2 + (0 if slot.mention.by else 1)
+                    if best is None or score > best[0]:
+                        merged = m if _detail(m) > _detail(slot.mention) else slot.mention
+                        best = (score, Slot(merged, self._resolve(merged, st), -1, ""))
+        return best[1] if best else None
+
+    def _resolve(self, m: TimeMention, st: Step | None) -> datetime | None:
+        base = None
+        part = None
+        if st is not None:
+            for s in reversed(st.slots):
+                if s.mention.has_day and base is None:
+                    base = s.when
+                if s.mention.part and part is None and s.mention.hour is None:
+                    part = s.mention.part
+        if not m.has_day:
+            m = with_part(m, part)
+        return resolve(m, self.call_date, base if not m.has_day else None)
+
+    def _add_slot(self, st: Step, m: TimeMention, i: int, speaker: str, chosen: bool = False) -> None:
+        slot = Slot(m, self._resolve(m, st), i, speaker)
+        st.slots.append(slot)
+        if chosen:
+            st.chosen = slot
+        if i not in st.time_evidence:
+            st.time_evidence.append(i)
+
+    # ------------------------------------------------------------------ reading the state
+    def focal(self) -> Step | None:
+        """The most concrete step put forward (ties: the agreed one, then the earliest)."""
+        return max(self.steps, key=_focal_key) if self.steps else None
+
+
+_REFERENCE_WORDS = {"book", "pencil", "lock", "slot", "fit", "squeeze", "sign", "reserve", "you", "u", "us", "him", "her",
+                    "them", "both", "in", "it", "that", "this", "get", "put", "me"}
+_SHAPE_RANK = {"meeting": 3, "visit": 3, "callback": 3, "booking": 3, "activity": 3, "reference": 2, "deliverable": 1}
+_GENERAL = {"think", "talk", "check", "boss", "team", "wife", "husband", "partner", "manager", "run", "first",
+            "before", "need", "want", "let", "over", "actually", "hold", "off", "wait", "sure", "yet", "ready"}
+
+
+def _focal_key(s: Step) -> tuple[bool, bool, bool, int, bool, bool, int]:
+    """The most concrete step: a specific action, then with a time, agreed, a meeting over a side deliverable."""
+    specific = s.kind == "specific"
+    return (specific, specific and s.specific_time, s.status == "accepted", _SHAPE_RANK.get(s.shape, 0),
+            s.kind in ("vague", "info"), s.specific_time, -s.index)
+
+
+def _same_slot(a: TimeMention, b: TimeMention) -> bool:
+    """Does a mention pick an offered slot? 'wednesday at 10' picks 'wednesday the 15th at 10'."""
+    checks = 0
+    for x, y in ((a.weekday, b.weekday), (a.day, b.day), (a.rel_day, b.rel_day), (a.hour, b.hour)):
+        if x is not None and y is not None:
+            if x != y:
+                return False
+            checks += 1
+    if a.minute and b.minute is not None and a.hour is not None and b.hour is not None and a.minute != b.minute:
+        return False
+    if checks == 0 and a.part and (a.weekday is not None and a.weekday == b.weekday):
+        return True
+    if checks == 0 and a.weekday is not None and a.weekday == b.weekday:
+        return True
+    return checks > 0
+
+
+_NEGATIVE_NEAR = {"out", "busy", "cant", "not", "no", "tough", "rough", "bad", "booked", "away", "packed", "impossible",
+                  "doesnt", "wont", "dont", "isnt", "tricky", "hard", "difficult", "awful", "off", "traveling",
+                  "travelling", "slammed", "nightmare"}
+
+
+def _negative_mention(toks: tuple[str, ...], m: TimeMention) -> bool:
+    """A time said as unavailable ("Kenji's out Thursday afternoon", "Monday mornings are rough")."""
+    around = toks[max(0, m.start - 3):m.start] + toks[m.end:m.end + 3]
+    return any(t in _NEGATIVE_NEAR for t in around)
+
+
+def _detail(m: TimeMention) -> int:
+    return sum(x is not None for x in (m.weekday, m.day, m.rel_day, m.hour)) + (m.minute is not None and m.hour is not None)
+
+
+def _matches_any(m: TimeMention, slots: list[Slot]) -> bool:
+    return any(_same_slot(m, s.mention) for s in slots)
+
+
+_ACTION_STOP = {"a", "an", "the", "with", "you", "your", "and", "on", "of", "for", "to", "call", "at", "me", "us",
+                "our", "my", "ill", "well", "have", "get", "book", "set", "up", "session", "meeting", "quick", "short"}
+
+
+def _same_action(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+    wa = {w for w in a.split() if w not in _ACTION_STOP}
+    wb = {w for w in b.split() if w not in _ACTION_STOP}
+    return not wa or not wb or bool(wa & wb)
+
+
+def spoken_time(step: Step) -> str | None:
+    slot = step.best_slot()
+    if slot is None:
+        return None
+    return describe(slot.mention, slot.when)

@@ -1,0 +1,298 @@
+"""A next step recognised by its structure, not by membership of a noun list.
+
+People name the same step many ways: "a demo with your VP", "forty-five minutes with you, your lead and our
+specialist to go through the rollout", "I'll call you the moment the lender replies with our counter-offer",
+"I'll have the written quote over to you by Friday", "let's book you in for Saturday at eleven". What makes each
+a *specific* action is its shape:
+
+- a **meeting** — an event word ("review", "call", "session") or a length ("forty-five minutes") made concrete by
+  attendees ("with you and Priya"), a purpose ("to go through the rollout"), a length, or a kind ("security
+  review"); a bare "call" or "chat" is a vague follow-up;
+- a **deliverable** — a piece of work with an owner ("I'll draft the counter-offer"), not general information
+  ("I'll send some info" is information);
+- a **call-back** with something to it (a time, a trigger, or what it brings: "with an update");
+- a **booking** ("book you in", "pencil it in") and a **visit** ("swing by the house", "send a tech out").
+
+The words that signal each shape (event words, production verbs, what counts as mere information, …) are the
+playbook's vocabulary; how they combine is this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.coach.acts import StepSpec
+from copilot.coach.playbook import Playbook
+
+_LENGTH = re.compile(
+    r" (?:(?:a |an |another )?(?:quick |short |solid |full |good |extra )?(?:(\d+)(?: (?:or|to) \d+)?|a|an|half an|"
+    r"a half|one|an extra|a couple of|couple of|a few|few|3 quarters of an|three quarters of an) ?(?:-| )?"
+    r"(minutes|minute|mins|min|hours|hour|hr|hrs))(?= )")
+_NP_STOP = {"|", "and", "to", "for", "at", "on", "about", "so", "where", "who", "which", "that", "this", "next",
+            "tomorrow", "today", "tonight", "or", "if", "when", "then", "but", "because", "with", "by", "from",
+            "would", "could", "can", "will", "is", "are", "she", "he", "they", "we", "i", "you", "ill", "well",
+            "shell", "hell", "theyll", "does", "do", "before", "after", "within", "right", "ok", "okay"}
+_ATTENDEE_LEAD = {"with", "and", "plus", "including", "between"}
+_PERSON_STARTS = {"you", "your", "our", "my", "the", "him", "her", "them", "us", "both", "everyone", "all",
+                  "whoever", "someone", "somebody", "one", "a", "an"}
+_STOP = {"|", "so", "which", "if", "because", "once", "as", "when", "or", "then", "but", "that", "does", "would",
+         "is", "are", "and", "to", "for", "by", "at", "on", "next", "this", "tomorrow", "today", "tonight", "before",
+         "after", "within", "in", "i", "ill", "we", "well", "you", "can", "could", "should", "will", "it", "them",
+         "those", "how", "what", "work", "works", "sound", "sounds", "okay", "ok", "yeah", "right", "from", "where"}
+_TRAIL = {"a", "an", "the", "from", "with", "of", "for", "to", "and", "or", "your", "our", "their", "my", "on", "in",
+          "at", "by", "about", "some", "any", "this", "that", "these", "those", "um", "uh", "just", "like", "really"}
+_LEFT_SKIP = {"a", "an", "the", "our", "your", "their", "my", "his", "her", "this", "that", "another", "one", "quick",
+              "short", "proper", "formal", "first", "second", "next", "final", "little", "brief", "30", "45", "60",
+              "15", "20", "minute", "hour"}
+_LEFT_STOP = _STOP | _LEFT_SKIP | {"get", "have", "do", "be", "set", "up", "book", "schedule", "suggest", "propose",
+                                   "like", "want", "need", "into", "onto", "of", "about", "was", "its", "thats", "whats",
+                                   "id", "lets", "me", "us", "him", "her", "some", "any", "run", "put", "bring", "with",
+                                   "just", "also", "really", "maybe", "yes", "here", "there", "heres", "step", "wed",
+                                   "see", "show", "go", "got", "ive", "im", "were", "been", "pencil", "hold", "reserve",
+                                   "arrange", "line", "lock", "grab", "organise", "organize", "sort", "fit", "plan"}
+
+
+_LEAD_DROP = {"a", "an", "the", "to", "with", "on", "in", "re", "do", "have", "run", "hold", "set", "up", "schedule",
+              "book", "arrange", "get", "organise", "organize", "put", "another", "some", "proper", "quick", "our",
+              "basically", "like", "just", "really", "actually", "is", "be", "maybe", "probably", "then", "so", "and",
+              "what", "if", "we", "i", "got", "getting", "having", "doing", "lets", "ill", "well", "id", "wed"}
+_REFERENCE = re.compile(r" (?:do|book|schedule|set up|lock in|pencil in|tackle) (?:it|that|this|them|those)"
+                        r"(?= )")
+_ACTIVITY = re.compile(r" ([a-z]+(?:ing|ion|ment|al|ance|up|over|out)) (?:usually |normally |typically )?"
+                       r"(?:takes|lasts|runs) (?:about |around |roughly |maybe |like |only |just )?")
+
+# words before an event word that do not make it concrete ("a quick call", "a phone call", "a follow up chat")
+_PLAIN_KINDS = {"phone", "video", "zoom", "teams", "follow", "catch", "check", "touch", "quick", "short", "little",
+                "brief", "friendly", "casual", "informal", "another", "proper", "conference", "online", "virtual",
+                "good", "great", "bad", "nice", "fine", "right", "wrong", "tough", "hard", "easy", "big", "small",
+                "long", "same", "last", "first", "next", "other", "every", "each", "most", "many", "all", "some",
+                "any", "this", "that", "these", "those", "real", "actual", "whole", "usual", "normal", "regular",
+                "weekly", "daily", "monthly", "annual", "yearly", "recurring", "standing", "internal", "own"}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    spec: StepSpec
+    score: int
+
+
+def _tok_at(padded: str, char: int) -> int:
+    """The index of the token starting at (or containing) character ``char`` of ``" " + text + " "``."""
+    return max(0, padded[: char + 1].count(" ") - 1)
+
+
+def _span(padded: str, m: re.Match[str]) -> tuple[int, int]:
+    return _tok_at(padded, m.start()), _tok_at(padded, max(m.start(), m.end() - 1)) + 1
+
+
+def _attendees(toks: tuple[str, ...], i: int) -> tuple[tuple[str, ...], int]:
+    """People named from token ``i`` on ("you and priya from revops", "your lead and our specialist")."""
+    people: list[str] = []
+    j = i
+    while j < len(toks) and len(people) < 5:
+        t = toks[j]
+        if t in ("and", "plus", "|") and people:
+            if t == "|":
+                break
+            j += 1
+            continue
+        if t in ("you", "him", "her", "them", "us", "me", "everyone", "both"):
+            people.append(t)
+            j += 1
+            if j < len(toks) and toks[j] in ("both", "all", "guys", "two", "of"):
+                j += 1 if toks[j] != "of" else 0
+            continue
+        if t in ("your", "our", "my", "the", "their", "his") and j + 1 < len(toks) and toks[j + 1] not in _NP_STOP:
+            k = j + 1
+            words = [t]
+            while k < len(toks) and len(words) < 5 and toks[k] not in _NP_STOP and toks[k] not in (
+                    "minutes", "minute", "hour", "hours", "call", "meeting", "session"):
+                words.append(toks[k])
+                k += 1
+            if len(words) > 1:
+                people.append(" ".join(words))
+                j = k
+                if j + 1 < len(toks) and toks[j] == "from" and toks[j + 1] not in _STOP:
+                    j += 2
+                continue
+            break
+        if people and t not in _STOP and t.isalpha() and len(t) > 1:
+            people.append(t)  # a name after "and"
+            j += 1
+            continue
+        if not people and t.isalpha() and t not in _STOP and t not in _PERSON_STARTS and len(t) > 2 \
+                and (i > 0 and toks[i - 1] == "with" or j + 1 < len(toks) and toks[j + 1] in (
+                    "and", "from", "|", "to", "on", "about", "at", "next", "so")):
+            people.append(t)  # "with priya and ...", "with marcus so we can ..."
+            j += 1
+            continue
+        break
+    return tuple(people), j
+
+
+def _purpose(pb: Playbook, padded: str, toks: tuple[str, ...], from_tok: int) -> tuple[str | None, int]:
+    """A purpose right after the step ("to go through the rollout", "about the comp gap", "for the contract")."""
+    if from_tok >= len(toks):
+        return None, from_tok
+    rest = " " + " ".join(toks[from_tok:from_tok + 10]) + " "
+    m = pb.find("purpose", rest)
+    if m is None or m.start() > 3:  # the purpose follows the step directly ("... to go over the numbers")
+        return None, from_tok
+    words = rest[m.start():].split()[:7]
+    while words and words[-1] in _TRAIL:
+        words.pop()
+    return (" ".join(words) or None), from_tok + len(words)
+
+
+def _length(padded: str, a: int, b: int) -> int | None:
+    """Minutes of a length said within tokens [a, b) ("thirty minutes", "half an hour", "a 1520 minute call")."""
+    window = " " + " ".join(padded.split()[max(0, a):b]) + " "
+    m = _LENGTH.search(window)
+    if not m:
+        return None
+    unit = m.group(2)
+    text = m.group(0)
+    if "half" in text:
+        minutes = 30
+    elif "three quarters" in text:
+        minutes = 45
+    elif m.group(1):
+        n = int(m.group(1))
+        if len(m.group(1)) == 4 and unit.startswith("min"):  # "1520 minute call": ASR for "15-20"
+            n = int(m.group(1)[2:])
+        minutes = n * (60 if unit.startswith(("hour", "hr")) else 1)
+    else:
+        minutes = 60 if unit.startswith(("hour", "hr")) else 15
+    if " in " in f" {padded.split()[max(0, a - 1)] if a > 0 else ''} " or minutes > 8 * 60:
+        return None
+    return minutes
+
+
+def _phrase(toks: tuple[str, ...], start: int, end: int, times_at: set[int]) -> tuple[str, int, int]:
+    """The words that name the step: the nucleus with up to two kind words before it and what follows it."""
+    k = 0
+    while start > 0 and k < 2 and toks[start - 1] not in _LEFT_STOP and (start - 1) not in times_at \
+            and not toks[start - 1].isdigit():
+        start -= 1
+        k += 1
+    if start > 1 and toks[start - 1] in ("minute", "minutes", "hour", "min") and toks[start - 2].isdigit():
+        start -= 2  # "a thirty-minute walkthrough"
+    j = end
+    extra = 0
+    while j < len(toks) and extra < 8 and j not in times_at:
+        t = toks[j]
+        if t == "with" or (t == "and" and j > 0 and toks[j - 1] in ("you", "me", "us", "him", "her")):
+            j += 1
+            extra += 1
+            continue
+        if t == "from" and j + 1 < len(toks) and toks[j + 1] not in _STOP and j > 0 and toks[j - 1] not in _STOP:
+            j += 2  # "priya from revops"
+            extra += 2
+            continue
+        if t in _STOP and not (t in ("you", "me", "us", "them") and j > 0 and toks[j - 1] in ("with", "and")):
+            break
+        j += 1
+        extra += 1
+    words = [w for w in toks[start:j] if w != "|"]
+    while words and words[0] in _LEAD_DROP:
+        words = words[1:]
+        start += 1
+    while len(words) > 1 and words[-1] in _TRAIL:
+        words = words[:-1]
+    return " ".join(words), start, start + len(words)
+
+
+def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[int]) -> StepSpec | None:
+    """The most concrete step the utterance describes (None when it describes none)."""
+    cands: list[_Candidate] = []
+    # 1. an event word, made concrete by its kind, attendees, purpose or length
+    for m in pb.patterns["event_nouns"].finditer(padded):
+        a, b = _span(padded, m)
+        vague = pb.has("vague_event_nouns", " " + " ".join(toks[a:b]) + " ")
+        people, after = _attendees(toks, b + 1) if b < len(toks) and toks[b] in _ATTENDEE_LEAD else ((), b)
+        if not people:
+            listed, end = _attendees(toks, b)  # "calibration call you me and ben"
+            if len(listed) >= 2:
+                people, after = listed, end
+        purpose, _ = _purpose(pb, padded, toks, after)
+        length = _length(padded, a - 4, b)
+        left = toks[a - 1] if a > 0 else ""
+        kind_word = bool(left) and left not in _LEFT_STOP and left not in _STOP and not left.isdigit() \
+            and (a - 1) not in time_spans and left not in _PLAIN_KINDS
+        structure = bool(people) + bool(purpose) + bool(length) + kind_word
+        specific = (not vague) or structure > 0
+        phrase, s, e = _phrase(toks, a, b, time_spans)
+        cands.append(_Candidate(StepSpec("meeting" if specific else "vague", phrase, s, e, specific,
+                                         length_minutes=length, attendees=people, purpose=purpose),
+                                2 * specific + structure))
+    # 2. a length with attendees or a purpose and no event word ("forty five minutes with you and your lead")
+    for m in _LENGTH.finditer(padded):
+        a, b = _span(padded, m)
+        if b < len(toks) and toks[b] in ("call", "meeting", "session", "chat"):
+            continue  # the event word itself was read above
+        skip = b
+        if skip + 1 < len(toks) and toks[skip] in ("at", "on", "in", "over") and toks[skip + 1] in (
+                "the", "your", "our", "my", "a", "zoom", "teams", "site", "the"):
+            skip += 2 if toks[skip + 1] in ("zoom", "teams", "site") else 3  # "half an hour at the property with …"
+        people, after = _attendees(toks, skip + 1) if skip < len(toks) and toks[skip] in _ATTENDEE_LEAD else ((), skip)
+        purpose, _ = _purpose(pb, padded, toks, after)
+        if not people and b < len(toks) and toks[b] not in ("to", "for", "on", "about"):
+            people, after = _attendees(toks, b)  # "three quarters of an hour you your lead and our specialist"
+            people = people if len(people) >= 2 else ()
+        located = skip > b  # "about an hour at your desk"
+        if people or purpose or located:
+            phrase, s, e = _phrase(toks, a, max(after, b, skip), time_spans)
+            cands.append(_Candidate(StepSpec("meeting", phrase, s, e, True, length_minutes=_length(padded, a, b),
+                                             attendees=people, purpose=purpose), 2 + bool(people) + bool(purpose)))
+    # 3. bringing people together ("get you in front of the hiring manager", "loop in your cto")
+    for m in pb.patterns["convene"].finditer(padded):
+        a, b = _span(padded, m)
+        people, after = _attendees(toks, b)
+        purpose, _ = _purpose(pb, padded, toks, after)
+        phrase, s, e = _phrase(toks, a, b, time_spans)
+        cands.append(_Candidate(StepSpec("meeting", phrase, s, e, True, attendees=people, purpose=purpose),
+                                2 + bool(people) + bool(purpose)))
+    # 4. a call-back, a booking, a visit
+    for name, kind in (("callback_verbs", "callback"), ("booking_verbs", "booking"), ("visit_verbs", "visit")):
+        for m in pb.patterns[name].finditer(padded):
+            a, b = _span(padded, m)
+            purpose, _ = _purpose(pb, padded, toks, b)
+            carries = purpose is not None or pb.has("callback_carries", " " + " ".join(toks[b:b + 6]) + " ")
+            specific = kind != "callback" or carries
+            phrase, s, e = _phrase(toks, a, b, time_spans)
+            cands.append(_Candidate(StepSpec(kind, phrase, s, e, specific, purpose=purpose),
+                                    2 * specific + carries))
+    # 5. a deliverable with an owner ("i'll have the quote over to you", "we'll draft the counter offer")
+    for m in pb.patterns["produce"].finditer(padded):
+        a, b = _span(padded, m)
+        obj = " " + " ".join(toks[b:b + 6]) + " "
+        head = next((t for t in toks[b:b + 4] if t not in ("you", "me", "us", "him", "her", "them", "over", "across",
+                                                         "the", "a", "an", "your", "our", "my", "back", "up", "out")),
+                    "")
+        pronoun = head in ("it", "that", "this", "those", "these", "them")
+        if pronoun and time_spans:
+            # "i'll get them to you by tomorrow at noon": the thing asked for, with a deadline
+            phrase, s, e = _phrase(toks, a, b, time_spans)
+            cands.append(_Candidate(StepSpec("deliverable", phrase, s, e, True, owner="speaker", purpose="refers"), 2))
+            continue
+        if pb.has("info_nouns", obj) or not head or head in _STOP or pronoun or head in (
+                "something", "anything", "everything") or head[:1].isdigit():
+            continue
+        phrase, s, e = _phrase(toks, a, b, time_spans)
+        cands.append(_Candidate(StepSpec("deliverable", phrase, s, e, True, owner="speaker"), 3))
+    # 6. an activity described by how long it takes ("reimaging takes about two hours")
+    for m in _ACTIVITY.finditer(padded):
+        a = _tok_at(padded, m.start(1))
+        if _length(padded, a + 1, a + 6) is not None and toks[a] not in _STOP:
+            cands.append(_Candidate(StepSpec("activity", toks[a], a, a + 1, True,
+                                             length_minutes=_length(padded, a + 1, a + 6)), 2))
+    # 7. a reference to a step named before ("can we do it tomorrow at 8", "let's book that")
+    if not cands:
+        for m in _REFERENCE.finditer(padded):
+            a, b = _span(padded, m)
+            cands.append(_Candidate(StepSpec("reference", " ".join(toks[a:b]), a, b, True), 1))
+    if not cands:
+        return None
+    best = max(cands, key=lambda c: (c.score, -c.spec.start))
+    return best.spec
