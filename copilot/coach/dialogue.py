@@ -118,7 +118,8 @@ class Item:
 
     utterance: int
     step: Step | None       # the step it is about; None for a question or statement of its own
-    solicits: bool          # asks for an answer (a question, a request for agreement, times to choose from)
+    solicits: bool          # calls for an answer (a proposal, times to choose from, a question)
+    asked: bool = False     # asked in so many words ("does that work?", "which is better?")
 
 
 class Dialogue:
@@ -283,7 +284,8 @@ class Dialogue:
                 events.append(("left", st))
                 return True
             if r.bare_yes:
-                self._accept(st, speaker, i, 0.85 if target.solicits else 0.6)
+                # "mm-hmm" to "does tuesday at 2 work?" is an answer; to a statement it may only be listening
+                self._accept(st, speaker, i, 0.85 if target.asked else 0.6)
                 self._provisional = (i, st)
                 return True
             if (r.extra_words <= 1 and not r.has(Act.ASK)) or self._related(r, st) or (
@@ -471,13 +473,14 @@ class Dialogue:
                 step = st
         solicits = r.has(Act.ASK) or r.has(Act.ACK_REQUEST) or r.has(Act.CHOICE) or bool(r.times) \
             or r.has(Act.INVITE_SENT)
+        asked = r.has(Act.ASK) or r.has(Act.ACK_REQUEST) or r.has(Act.CHOICE)
         if step is not None:
-            items.append(Item(i, step, solicits or r.has(Act.PROPOSE)))
+            items.append(Item(i, step, solicits or r.has(Act.PROPOSE), asked))
         elif r.has(Act.ACK_REQUEST) and (st2 := self._best_recent(i)) is not None and r.step is None \
                 and (r.extra_words <= 3 or bool(r.topic & st2.topic)):
-            items.append(Item(i, st2, True))  # "does that work for you?": the step on the table, asked again
+            items.append(Item(i, st2, True, True))  # "does that work for you?": the step on the table, asked again
         elif r.has(Act.ASK):
-            items.append(Item(i, None, True))  # a question of its own: a yes to it is a yes to it
+            items.append(Item(i, None, True, True))  # a question of its own: a yes to it is a yes to it
         self.items[i] = items
 
     def _info_asked(self, i: int) -> bool:

@@ -103,17 +103,18 @@ def reason(coach: Coach, state: CloseState) -> str:
     focal = coach.dialogue.focal()
     ns = state.next_step
     crit = state.criteria
+    from copilot.coach.dialogue import spoken_time
     note = "" if coach.speakers_separated else "; speakers could not be told apart, so acknowledgement rests on turn-taking alone"
     if state.next_steps_secured and ns is not None and focal is not None:
-        from copilot.coach.dialogue import spoken_time
-
         if focal.time_kind == "trigger" and focal.trigger is not None:
             words = focal.trigger.text.split()
             timing = "on a trigger: " + " ".join(words[:10]).rstrip(" ,.") + ("…" if len(words) > 10 else "")
         else:
             timing = f"for {spoken_time(focal) or 'the agreed time'}"
         invite = " and accepted the invite during the call" if focal.invite_accepted else ""
-        return f"Next step secured: {ns.action} {timing}, and the {party} agreed{invite}{note}."
+        unsure = "" if not crit["acknowledged"].unclear else \
+            f" — but only with a word of assent, so confirm it: ask whether {spoken_time(focal) or 'it'} works"
+        return f"Next step secured: {ns.action} {timing}, and the {party} agreed{invite}{unsure}{note}."
     missing: list[str] = []
     if not crit["specific_action"].met:
         missing.append("no specific action was agreed (only a vague follow-up)" if focal is not None
