@@ -239,6 +239,10 @@ class Dialogue:
         assert st is not None
         if st.stated_by == speaker and st.status != "accepted":
             return False  # a step this side is itself putting forward: nothing to answer
+        if r.has(Act.INVITE_ACCEPTED) and st.invite_sent and not r.has(Act.HEDGE) and not r.has(Act.DECLINE):
+            st.invite_accepted = True
+            self._accept(st, speaker, i, 1.0)
+            return True
         if st.status == "accepted" and speaker in st.agreed_by and st.stated_at <= (st.accepted_at or -1) \
                 and not self._same_turn(st.accepted_at, i):
             return False  # agreed in an earlier turn and not asked again: only a take-back changes that
@@ -246,10 +250,6 @@ class Dialogue:
         pick = self._pick(st, replace(r, times=said))
         counter = [m for m in said if not _matches_any(m, st.offered or st.slots)]
         refuses_for_info = r.objection == "send_info" or (r.has(Act.SEND_INFO) and r.has(Act.DECLINE))
-        if r.has(Act.INVITE_ACCEPTED) and st.invite_sent and not r.has(Act.HEDGE) and not r.has(Act.DECLINE):
-            st.invite_accepted = True
-            self._accept(st, speaker, i, 1.0)
-            return True
         if r.has(Act.DECLINE) and not counter and pick is None:
             self._refuse(st, speaker, i, "declined", events)
             return True
