@@ -13,6 +13,8 @@ The sets (``tests/coach/heldout/README.md`` says who wrote what):
 - ``heldout_a`` — 165 endings by three authors who never saw the coach; its first pass (the coach as it was when the
   set was committed) is stored in ``benchmarks/results/first_pass_heldout_a.jsonl``; it is the development set since.
 - ``heldout_b`` — 100 endings by two other authors; sealed: only aggregate scores are printed (``--details`` refuses).
+- ``heldout_c`` — 120 endings by two more authors, written after the new coach was built; its first pass is that
+  coach (git a2f5012) on endings it never saw; a second development set since.
 - ``regression`` — ``tests/coach/data/asr_endings.jsonl``, endings written while the rules were being built.
 - ``visible`` — ``../shared/eval/endings.jsonl``, the 60 endings the first rules were tuned on (when present).
 
@@ -43,11 +45,13 @@ from coach_predict import call_date, prediction  # noqa: E402
 SETS = {
     "heldout_a": ROOT / "tests" / "coach" / "heldout" / "heldout_a.jsonl",
     "heldout_b": ROOT / "tests" / "coach" / "heldout" / "heldout_b.jsonl",
+    "heldout_c": ROOT / "tests" / "coach" / "heldout" / "heldout_c.jsonl",
     "regression": ROOT / "tests" / "coach" / "data" / "asr_endings.jsonl",
     "visible": ROOT.parent / "shared" / "eval" / "endings.jsonl",
 }
 SEALED = {"heldout_b"}
-FIRST_PASS = {name: ROOT / "benchmarks" / "results" / f"first_pass_{name}.jsonl" for name in ("heldout_a", "heldout_b")}
+FIRST_PASS = {name: ROOT / "benchmarks" / "results" / f"first_pass_{name}.jsonl"
+              for name in ("heldout_a", "heldout_b", "heldout_c")}
 CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
 STAGES = ("summarize", "confirm", "propose", "lock")
 
