@@ -203,6 +203,11 @@ class Dialogue:
         if r.step is not None:
             self._mentions.append((i, r.step))
         target = self._open_item(i)
+        if (target is None or target.step is None) and r.times and r.has(Act.ACCEPT) and not r.has(Act.ASK):
+            named = [s for s in self.recent() if s.stated_by and s.stated_by != speaker and s.status != "accepted"
+                     and any(_matches_any(m, s.offered or s.slots) for m in r.times)]
+            if named:  # "then yes, wednesday at one works": the answer names the time on the table
+                target = Item(i, max(named, key=lambda s: (s.stated_at, s.index)), True, True)
         responded = False
         if r.has(Act.RETRACT) or self._takes_back(i, speaker, r):
             responded = self._retract(i, speaker, r, events)
@@ -253,8 +258,11 @@ class Dialogue:
         if r.has(Act.DECLINE) and not counter and pick is None:
             self._refuse(st, speaker, i, "declined", events)
             return True
-        if counter and not (r.has(Act.ACCEPT) and r.accept_strength == 2 and not r.has(Act.DECLINE)
-                            and not r.has(Act.ASK)):
+        narrows = bool(counter) and all(any(sl.mention.hour is None and m.hour is not None and _same_slot(
+            m, replace(sl.mention, hour=m.hour, minute=m.minute)) for sl in (st.offered or st.slots)) for m in counter)
+        agrees = r.has(Act.ACCEPT) and not r.has(Act.DECLINE) and not r.has(Act.ASK) and (
+            r.accept_strength == 2 or narrows)  # "tomorrow nine yeah": a yes that says the hour
+        if counter and not agrees:
             self._counter(st, speaker, i, counter, events)
             return True
         objects = r.objection in ("think_about_it", "discuss_with_team", "not_ready") and r.accept_strength < 2
@@ -271,7 +279,7 @@ class Dialogue:
             self._add_slot(st, pick.mention, i, speaker, chosen=True)
             self._accept(st, speaker, i, 1.0 if r.accept_strength or not r.has(Act.ASK) else 0.8)
             return True
-        if counter and r.accept_strength == 2:
+        if counter and agrees:
             for m in counter:
                 self._add_slot(st, m, i, speaker, chosen=True)
             self._accept(st, speaker, i, 1.0)
@@ -421,7 +429,9 @@ class Dialogue:
             step = self._find(i, "info", answered) or self._new(i, "info", None, speaker, r)
         elif r.times or (r.trigger is not None and r.trigger.committed):
             step = answered or self._attach_point(i, speaker)
-            if step is None and r.times:
+            if step is not None and step is not answered and self._elsewhere(r, step):
+                step = None  # "anyway, are you driving in tomorrow?": a time, but not for the step
+            elif step is None and r.times:
                 step = self._new(i, "time", None, speaker, r)
         if r.trigger is not None and r.trigger.committed and step is None:
             self._pending_trigger = (i, speaker, r.trigger)  # "the moment you hear from them, text me" … then the step
@@ -482,6 +492,12 @@ class Dialogue:
         elif r.has(Act.ASK):
             items.append(Item(i, None, True, True))  # a question of its own: a yes to it is a yes to it
         self.items[i] = items
+
+    def _elsewhere(self, r: Reading, st: Step) -> bool:
+        """Does an utterance with a time speak of something other than the step (a new topic, no proposal)?"""
+        words = set(r.topic) - _GENERAL - _SCHEDULING
+        return bool(words) and not (words & st.topic) and not r.future and not r.has(Act.ACCEPT) \
+            and not r.has(Act.CHOICE)
 
     def _info_asked(self, i: int) -> bool:
         """Was information (the deck, some details) what the last few utterances asked for or offered?"""
@@ -657,6 +673,10 @@ class Dialogue:
 
 _REFERENCE_WORDS = {"book", "pencil", "lock", "slot", "fit", "squeeze", "sign", "reserve", "you", "u", "us", "him", "her",
                     "them", "both", "in", "it", "that", "this", "get", "put", "me"}
+_SCHEDULING = {"free", "available", "open", "slot", "slots", "works", "calendar", "diary", "time", "times", "morning",
+               "afternoon", "evening", "suit", "suits", "better", "instead", "busy", "booked", "clear", "earlier",
+               "later", "sooner", "day", "week", "first", "thing", "half", "quarter", "past", "till", "until",
+               "between", "around", "either", "both", "one", "other", "option", "options", "maybe", "perhaps"}
 _SHAPE_RANK = {"meeting": 3, "visit": 3, "callback": 3, "booking": 3, "activity": 3, "reference": 2, "deliverable": 1}
 _GENERAL = {"think", "talk", "check", "boss", "team", "wife", "husband", "partner", "manager", "run", "first",
             "before", "need", "want", "let", "over", "actually", "hold", "off", "wait", "sure", "yet", "ready"}

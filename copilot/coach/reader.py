@@ -107,7 +107,9 @@ def _said_in_past(toks: tuple[str, ...], step: StepSpec) -> bool:
     theirs = any(a in ("he", "she", "they", "hes", "shes", "theyve", "theyre") and b in ("has", "have", "got", "is",
                                                                                          "are", "having")
                  for a, b in zip(before, before[1:]))
-    return theirs and "you" not in toks[step.end:step.end + 3] and "us" not in toks[step.end:step.end + 3]
+    mine = any(a in ("i", "we", "ive", "weve") and b in ("have", "got", "had") for a, b in zip(before, before[1:])) \
+        and step.kind == "meeting"  # "i've got another final round on wednesday": my own calendar
+    return (theirs or mine) and "you" not in toks[step.end:step.end + 3] and "us" not in toks[step.end:step.end + 3]
 
 
 def _step_times(toks: tuple[str, ...], times: list[TimeMention]) -> tuple[TimeMention, ...]:
@@ -220,7 +222,7 @@ def read(text: str, pb: Playbook) -> Reading:
     trigger = None
     if trigger_m is not None:
         words = padded[trigger_m.start():].split()
-        committed = pb.has("trigger_response", padded) or (Act.PROPOSE in acts and future)
+        committed = pb.has("trigger_response", padded)  # someone commits to what happens then
         trigger = Trigger(" ".join(words[:12]), committed)
 
     # how it answers
@@ -264,7 +266,9 @@ def read(text: str, pb: Playbook) -> Reading:
             signals.append((kind, "weak"))
         elif pats["strong"].search(padded):
             signals.append((kind, "strong"))
-    topic = frozenset(t for t in content if t not in _STOPWORDS and not t[:1].isdigit() and len(t) > 2)
+    in_times = {toks[k] for m in times for k in range(m.start, m.end)}
+    topic = frozenset(t for t in content if t not in _STOPWORDS and not t[:1].isdigit() and len(t) > 2
+                      and t not in in_times)
     return Reading(
         acts=frozenset(acts),
         step=step,

@@ -59,6 +59,9 @@ _LEAD_DROP = {"a", "an", "the", "to", "with", "on", "in", "re", "do", "have", "r
               "what", "if", "we", "i", "got", "getting", "having", "doing", "lets", "ill", "well", "id", "wed"}
 _REFERENCE = re.compile(r" (?:do|book|schedule|set up|lock in|pencil in|tackle) (?:it|that|this|them|those)"
                         r"(?= )")
+_PRONOUN_OBJECTS = {"it", "that", "this", "those", "these", "them"}
+_FRONTED = re.compile(r" for (?:the|your|our|this|that) ((?:[a-z]+ ){1,3})(?:i was thinking|im thinking|how about|what about"
+                      r"|lets say|can we do|could we do|shall we say|would|does|is|i have|ive got)(?= )")
 _ACTIVITY = re.compile(r" ([a-z]+(?:ing|ion|ment|al|ance|up|over|out)) (?:usually |normally |typically )?"
                        r"(?:takes|lasts|runs) (?:about |around |roughly |maybe |like |only |just )?")
 
@@ -270,7 +273,8 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
         head = next((t for t in toks[b:b + 4] if t not in ("you", "me", "us", "him", "her", "them", "over", "across",
                                                          "the", "a", "an", "your", "our", "my", "back", "up", "out")),
                     "")
-        pronoun = head in ("it", "that", "this", "those", "these", "them")
+        said = toks[max(a, b - 4):b]
+        pronoun = head in _PRONOUN_OBJECTS or any(t in _PRONOUN_OBJECTS for t in said)
         if pronoun and time_spans:
             # "i'll get them to you by tomorrow at noon": the thing asked for, with a deadline
             phrase, s, e = _phrase(toks, a, b, time_spans)
@@ -281,13 +285,19 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
             continue
         phrase, s, e = _phrase(toks, a, b, time_spans)
         cands.append(_Candidate(StepSpec("deliverable", phrase, s, e, True, owner="speaker"), 3))
-    # 6. an activity described by how long it takes ("reimaging takes about two hours")
+    # 6. a step named before the time it is proposed for ("for the q b r i was thinking the 21st at 10")
+    for m in _FRONTED.finditer(padded):
+        a = _tok_at(padded, m.start(1))
+        words = m.group(1).split()
+        if words and not any(w in _STOP for w in words):
+            cands.append(_Candidate(StepSpec("meeting", " ".join(words), a, a + len(words), True), 2))
+    # 7. an activity described by how long it takes ("reimaging takes about two hours")
     for m in _ACTIVITY.finditer(padded):
         a = _tok_at(padded, m.start(1))
         if _length(padded, a + 1, a + 6) is not None and toks[a] not in _STOP:
             cands.append(_Candidate(StepSpec("activity", toks[a], a, a + 1, True,
                                              length_minutes=_length(padded, a + 1, a + 6)), 2))
-    # 7. a reference to a step named before ("can we do it tomorrow at 8", "let's book that")
+    # 8. a reference to a step named before ("can we do it tomorrow at 8", "let's book that")
     if not cands:
         for m in _REFERENCE.finditer(padded):
             a, b = _span(padded, m)
