@@ -427,7 +427,9 @@ class Dialogue:
             step = self._find(i, "vague", answered) or self._new(i, "vague", None, speaker, r)
         elif r.has(Act.SEND_INFO) and not r.has(Act.DO_NOW):
             step = self._find(i, "info", answered) or self._new(i, "info", None, speaker, r)
-        elif r.times or (r.trigger is not None and r.trigger.committed):
+        elif (r.times or (r.trigger is not None and r.trigger.committed)) and not (
+                answered is not None and (r.has(Act.HEDGE) or r.has(Act.DECLINE)) and answered.status != "pending"):
+            # (a time said while hedging or declining is not the step put forward again)
             step = answered or self._attach_point(i, speaker)
             if step is not None and step is not answered and self._elsewhere(r, step):
                 step = None  # "anyway, are you driving in tomorrow?": a time, but not for the step
@@ -713,7 +715,10 @@ _NEGATIVE_NEAR = {"out", "busy", "cant", "not", "no", "tough", "rough", "bad", "
 
 def _negative_mention(toks: tuple[str, ...], m: TimeMention) -> bool:
     """A time said as unavailable ("Kenji's out Thursday afternoon", "Monday mornings are rough")."""
-    around = toks[max(0, m.start - 3):m.start] + toks[m.end:m.end + 3]
+    after = toks[m.end:m.end + 3]
+    if "|" in after:
+        after = after[:after.index("|")]
+    around = toks[max(0, m.start - 1):m.start] + after
     return any(t in _NEGATIVE_NEAR for t in around)
 
 

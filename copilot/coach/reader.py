@@ -133,8 +133,8 @@ def _governed(pb: Playbook, padded: str, toks: tuple[str, ...], step: StepSpec, 
     if any(t in _REFERENCE_PREPS and t != "for" for t in lead[-2:]) and not (question or step_times) and not (
             lead[-1:] == ("about",) and step.kind != "meeting"):
         return False  # "before your board review": their calendar, not a step
-    before = toks[max(0, step.start - 3):step.start]
-    return not any(t in ("dont", "no", "not", "without", "never", "doesnt") for t in before)
+    before = toks[max(0, step.start - 5):step.start]
+    return not any(t in ("dont", "no", "not", "without", "never", "doesnt", "cant", "wont", "couldnt") for t in before)
 
 
 def _answer(pb: Playbook, padded: str, toks: tuple[str, ...], acts: set[Act]) -> tuple[int, bool, int, bool]:

@@ -74,7 +74,8 @@ _FUTURE_ED = {
 }
 
 
-_FUTURE_MARKERS = {"ill", "well", "will", "lets", "going", "gonna", "shall", "youll", "shell", "hell", "theyll", "next"}
+_FUTURE_MARKERS = {"ill", "well", "will", "lets", "going", "gonna", "shall", "youll", "shell", "hell", "theyll", "next",
+                   "thinking", "hoping", "wondering", "planning"}  # "i was thinking monday at 1": a proposal
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,7 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
     m = _ORD.match(t)
     if m:
         d = int(m.group(1))
-        if not 1 <= d <= 31 or nxt in _ORD_GUARDS or nxt.isdigit():
+        if not 1 <= d <= 31 or nxt in _ORD_GUARDS or (nxt.isdigit() and prev != "the"):
             return None
         if toks[i + 1:i + 2] == ("of",) and i + 2 < n and _month(toks[i + 2]) is not None:
             return _Comp(i - (1 if prev == "the" else 0), i + 3, "day", day=d, month=_month(toks[i + 2]))
@@ -453,7 +454,7 @@ def is_past_context(tokens: tuple[str, ...], mention: TimeMention) -> bool:
     after = tokens[mention.end:mention.end + 2]
     if "ago" in after:
         return True
-    clause = tokens[max(0, mention.start - 10):mention.start]
+    clause = tokens[max(0, mention.start - (24 if mention.by else 10)):mention.start]
     if "|" in clause:
         clause = clause[len(clause) - clause[::-1].index("|"):]
     if any(w in _FUTURE_MARKERS for w in clause):
