@@ -308,8 +308,9 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
     m = _ORD.match(t)
     if m:
         d = int(m.group(1))
-        if not 1 <= d <= 31 or nxt in _ORD_GUARDS or (nxt.isdigit() and prev != "the"):
-            return None
+        clock_next = prev == "the" and i + 2 < n and toks[i + 2] in ("to", "am", "pm", "oclock", "till", "until")
+        if not 1 <= d <= 31 or nxt in _ORD_GUARDS or (nxt.isdigit() and not clock_next):
+            return None  # "the 1st 1 on maple" is a house; "the 9th 9 to 12" is a morning
         if toks[i + 1:i + 2] == ("of",) and i + 2 < n and _month(toks[i + 2]) is not None:
             return _Comp(i - (1 if prev == "the" else 0), i + 3, "day", day=d, month=_month(toks[i + 2]))
         if prev == "the" or prev in _DATE_LEADS or _wd(prev) is not None:
