@@ -82,6 +82,7 @@ class Reading:
     weak: tuple[str, str] | None = None          # (kind, the strong alternative to suggest)
     bare_yes: bool = False                       # the yes is one word of assent ("ok", "yeah") and nothing more
     accept_strength: int = 0                     # 2: an explicit yes ("that works"); 1: a word of assent; 0: none
+    assent_first: bool = False                   # it opens with a word of assent ("perfect, perfect, …")
     future: bool = False                         # a proposal or commitment frame ("I'll", "let's", "next step")
     extra_words: int = 0                         # content words said beyond the yes (a new topic after "yeah so…")
     negated: bool = False                        # the utterance negates its own verb ("that doesn't work")

@@ -215,6 +215,8 @@ class Dialogue:
             responded = self._respond(i, speaker, r, target, events)
             if responded and target.step.status == "accepted" and speaker in target.step.agreed_by:
                 self._accept_plan(i, speaker, target)
+        if any(kind == "retracted" for kind, _ in events):
+            r = replace(r, times=(), acts=r.acts - {Act.OFFER_TIMES})  # "can we cancel thursday": the slot named, not offered
         self._state(i, speaker, r, target, responded, events)
         if speaker == REP:
             self._lock_check(i, r)
@@ -242,7 +244,7 @@ class Dialogue:
     def _respond(self, i: int, speaker: str, r: Reading, target: Item, events: list[tuple[str, Step]]) -> bool:
         st = target.step
         assert st is not None
-        if st.stated_by == speaker and st.status != "accepted":
+        if st.stated_by == speaker and st.status != "accepted" and not self._same_turn(st.stated_at, i):
             return False  # a step this side is itself putting forward: nothing to answer
         if r.has(Act.INVITE_ACCEPTED) and st.invite_sent and not r.has(Act.HEDGE) and not r.has(Act.DECLINE):
             st.invite_accepted = True
@@ -296,6 +298,9 @@ class Dialogue:
                 self._accept(st, speaker, i, 0.85 if target.asked else 0.6)
                 self._provisional = (i, st)
                 return True
+            if target.asked and r.assent_first and not r.has(Act.ASK):
+                self._accept(st, speaker, i, 0.9)  # "perfect, perfect, I'll wait for your call then": asked, answered
+                return True
             if (r.extra_words <= 1 and not r.has(Act.ASK)) or self._related(r, st) or (
                     r.has(Act.PROPOSE) and r.step is not None and _same_action(st.action, r.step.phrase)):
                 self._accept(st, speaker, i, 0.9)
@@ -335,12 +340,11 @@ class Dialogue:
         """The other side put several specific steps forward in one turn ("as soon as it lands I'll call you / and
         we'll do the install together"): a yes to the turn is a yes to the plan."""
         assert target.step is not None
-        for k in self._prev_turn(i):
-            for item in self.items.get(k, []):
-                st = item.step
-                if st is not None and st is not target.step and st.kind == "specific" and st.status == "pending" \
-                        and st.stated_at == k:
-                    self._accept(st, speaker, i, target.step.ack_confidence)
+        turn = set(self._prev_turn(i))
+        for st in self.recent():
+            if st is not target.step and st.kind == "specific" and st.status == "pending" and st.stated_at in turn \
+                    and st.stated_by != speaker:
+                self._accept(st, speaker, i, target.step.ack_confidence)
 
     def _accept(self, st: Step, speaker: str, i: int, confidence: float) -> None:
         st._before_provisional = (st.status, set(st.agreed_by), st.accepted_at, st.ack_confidence)
@@ -419,7 +423,8 @@ class Dialogue:
         own = self._own_turn_step(i, speaker)
         if r.has(Act.PROPOSE) and r.step is not None and r.step.purpose == "refers" and self._info_asked(i):
             step = self._find(i, "info", answered) or self._new(i, "info", None, speaker, r)  # "send me the deck" / "I'll get it to you tonight"
-        elif r.has(Act.PROPOSE) and r.step is not None and not (r.has(Act.RETRACT) and r.step.kind == "reference"):
+        elif r.has(Act.PROPOSE) and r.step is not None and not (r.step.kind == "reference" and (
+                r.acts & {Act.RETRACT, Act.HEDGE, Act.OBJECTION, Act.SEND_INFO} or "myself" in r.topic)):
             step = self._specific_step(i, speaker, r, answered)
         elif (r.has(Act.VAGUE_STEP) or r.has(Act.HAND_BACK)) and own is not None:
             step = own  # "…and we could do that sometime whenever suits": more about the step just put forward
@@ -437,6 +442,8 @@ class Dialogue:
                 step = self._new(i, "time", None, speaker, r)
         if r.trigger is not None and r.trigger.committed and step is None:
             self._pending_trigger = (i, speaker, r.trigger)  # "the moment you hear from them, text me" … then the step
+        if step is not None and step.status in ("retracted", "declined") and not (r.has(Act.PROPOSE) or r.times):
+            step = None  # "just message me once he's decided": a taken-back step is not revived by a hand-back
         if step is not None:
             agreed_slots = [sl for sl in step.slots if step.status == "accepted" and sl.utterance <= (step.accepted_at or -1)]
             if step.chosen is not None and step.status == "accepted":
@@ -550,6 +557,8 @@ class Dialogue:
         elif (t := self._attach_point(i, speaker)) is not None and t.kind == "time" and t.action is None:
             target = t
             target.kind, target.action = "specific", spec.phrase
+            if target.status == "accepted" and speaker not in target.agreed_by or target.stated_by != speaker:
+                target.status, target.agreed_by = "pending", {speaker}  # the yes was to a time, not to this step
         elif answered is not None and answered.kind == "specific" and not r.has(Act.OFFER_TIMES) \
                 and _same_action(answered.action, spec.phrase):
             target = answered

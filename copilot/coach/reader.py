@@ -69,7 +69,7 @@ def is_question(norm: Normalized) -> bool:
             return True
         if first in _QUESTION_MAYBE and k + 1 < len(toks) and toks[k + 1] in _PRONOUNS:
             return True
-    return toks[-1] in ("right", "yeah", "correct", "ok", "okay") and len(toks) > 4
+    return toks[-1] in ("right", "correct") and len(toks) > 4  # "…, right?" (a trailing "yeah" is an answer)
 
 
 def _last(pattern: re.Pattern[str], padded: str) -> re.Match[str] | None:
@@ -133,6 +133,11 @@ def _governed(pb: Playbook, padded: str, toks: tuple[str, ...], step: StepSpec, 
     if any(t in _REFERENCE_PREPS and t != "for" for t in lead[-2:]) and not (question or step_times) and not (
             lead[-1:] == ("about",) and step.kind != "meeting"):
         return False  # "before your board review": their calendar, not a step
+    if step.kind == "meeting" and not step.attendees and not step.purpose and len(step.phrase.split()) <= 4 and (
+            toks[step.start:step.start + 1] in (("your",), ("their",)) or lead[-1:] in (("your",), ("their",))) \
+            and not any(
+            pb.has("future", " " + " ".join(toks[max(0, step.start - 4):step.start]) + " ") for _ in (0,)):
+        return False  # "for your friday forecast call": their own meeting
     before = toks[max(0, step.start - 5):step.start]
     return not any(t in ("dont", "no", "not", "without", "never", "doesnt", "cant", "wont", "couldnt") for t in before)
 
@@ -161,7 +166,7 @@ def _answer(pb: Playbook, padded: str, toks: tuple[str, ...], acts: set[Act]) ->
     yes = explicit if explicit is not None else assent
     if yes is not None:
         acts.add(Act.ACCEPT)
-    if hedge_m is not None and not (yes is not None and yes.start() > hedge_m.end()):
+    if hedge_m is not None and not (yes is not None and yes.end() > hedge_m.end() + 1):
         acts.add(Act.HEDGE)  # "yeah, maybe": a hedge; "let me look… yes, the 10th works": settled into a yes
         acts.discard(Act.ACCEPT)
     if Act.DECLINE in acts:
@@ -208,11 +213,12 @@ def read(text: str, pb: Playbook) -> Reading:
         acts.add(Act.VAGUE_STEP)
     if pb.has("send_info", padded):
         acts.add(Act.SEND_INFO)
-    future = pb.has("future", padded)
+    future = pb.has("future", re.sub(r" lets (?=you |them |him |her |it |me |people |users )", " allows ", padded))
     offered_two = len(step_times) >= 2 and any("or" in toks[a.end:b.start] for a, b in zip(step_times, step_times[1:]))
+    lead = [t for t in toks[:step_times[0].start] if t != "|"] if step_times else []
     scheduling = future or question or (step is not None and step.future) or len(content) <= 6 \
         or pb.has("accept", padded) or pb.has("choose", padded) or offered_two \
-        or (step_times and step_times[0].start <= 1)
+        or all(t in _FRAGMENT_LEAD or pb.has("assent", f" {t} ") for t in lead)  # "ok so tuesday at ten"
     if not scheduling:
         step_times = ()  # "the report should land monday or tuesday": a fact, not a time put forward
     if step_times:
@@ -281,6 +287,7 @@ def read(text: str, pb: Playbook) -> Reading:
         accept_strength=strength,
         extra_words=extra,
         future=future,
+        assent_first=Act.ACCEPT in acts and pb.has("assent", " " + " ".join(content[:2]) + " "),
         negated=negated,
         topic=topic,
         signals=tuple(signals),

@@ -212,6 +212,9 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
     # 1. an event word, made concrete by its kind, attendees, purpose or length
     for m in pb.patterns["event_nouns"].finditer(padded):
         a, b = _span(padded, m)
+        if b < len(toks) and toks[b] in ("me", "you", "us", "him", "her", "them", "or") and toks[a] in (
+                "call", "chat", "meet", "screen", "interview", "visit", "tour", "review"):
+            continue  # "call or text me", "interview him": the verb, not the event
         vague = pb.has("vague_event_nouns", " " + " ".join(toks[a:b]) + " ")
         people, after = _attendees(toks, b + 1) if b < len(toks) and toks[b] in _ATTENDEE_LEAD else ((), b)
         if not people:
@@ -235,6 +238,8 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
         if b < len(toks) and toks[b] in ("call", "meeting", "session", "chat"):
             continue  # the event word itself was read above
         skip = b
+        while skip < len(toks) and toks[skip] in ("each", "apiece", "long", "or", "so"):
+            skip += 1  # "three slots of forty five minutes each with you and ravi"
         if skip + 1 < len(toks) and toks[skip] in ("at", "on", "in", "over") and toks[skip + 1] in (
                 "the", "your", "our", "my", "a", "zoom", "teams", "site", "the"):
             skip += 2 if toks[skip + 1] in ("zoom", "teams", "site") else 3  # "half an hour at the property with …"

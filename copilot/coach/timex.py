@@ -194,6 +194,9 @@ def _clock_at(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
         return None
     elif prev in _CLOCK_PREPS and prev != "for" and hour <= 12 and hour >= 1 or prev == "or" and prev_clock and 1 <= hour <= 12 or (_wd(prev) is not None or prev in ("today", "tomorrow", "tonight")) and 1 <= hour <= 12:
         pass
+    elif i == 0 and len(toks) <= 8 and 1 <= hour <= 12 and nxt in ("", "please", "then", "works", "is", "it", "|", "sounds",
+                                                                 "would", "suits", "for", "yeah", "yes", "ok"):
+        pass  # an answer that is an hour: "eleven please", "two works"
     else:
         return None
     if hour > 12 and meridiem:
