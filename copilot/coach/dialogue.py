@@ -748,7 +748,7 @@ def _same_action(a: str | None, b: str | None) -> bool:
         return True
     wa = {w for w in a.split() if w not in _ACTION_STOP}
     wb = {w for w in b.split() if w not in _ACTION_STOP}
-    return not wa or not wb or bool(wa & wb)
+    return bool(wa & wb) or (not wa and not wb)
 
 
 def spoken_time(step: Step) -> str | None:

@@ -59,6 +59,9 @@ _LEAD_DROP = {"a", "an", "the", "to", "with", "on", "in", "re", "do", "have", "r
               "what", "if", "we", "i", "got", "getting", "having", "doing", "lets", "ill", "well", "id", "wed"}
 _REFERENCE = re.compile(r" (?:do|book|schedule|set up|lock in|pencil in|tackle) (?:it|that|this|them|those)"
                         r"(?= )")
+_VERB_BEFORE = {"i", "ill", "we", "well", "you", "youll", "to", "can", "could", "will", "would", "should", "please",
+                "and", "or", "|", "just", "then", "so", "shell", "hell", "theyll", "she", "he", "they", "lets", "must",
+                "might", "may", "gonna", "wanna", "id", "wed", "she", "dont", "not"}
 _PRONOUN_OBJECTS = {"it", "that", "this", "those", "these", "them"}
 _FRONTED = re.compile(r" for (?:the|your|our|this|that) ((?:[a-z]+ ){1,3})(?:i was thinking|im thinking|how about|what about"
                       r"|lets say|can we do|could we do|shall we say|would|does|is|i have|ive got)(?= )")
@@ -213,8 +216,9 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
     for m in pb.patterns["event_nouns"].finditer(padded):
         a, b = _span(padded, m)
         if b < len(toks) and toks[b] in ("me", "you", "us", "him", "her", "them", "or") and toks[a] in (
-                "call", "chat", "meet", "screen", "interview", "visit", "tour", "review"):
-            continue  # "call or text me", "interview him": the verb, not the event
+                "call", "chat", "meet", "screen", "interview", "visit", "tour", "review") and (
+                a == 0 or toks[a - 1] in _VERB_BEFORE):
+            continue  # "call or text me", "i'll interview him": the verb, not the event
         vague = pb.has("vague_event_nouns", " " + " ".join(toks[a:b]) + " ")
         people, after = _attendees(toks, b + 1) if b < len(toks) and toks[b] in _ATTENDEE_LEAD else ((), b)
         if not people:

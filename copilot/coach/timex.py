@@ -75,7 +75,7 @@ _FUTURE_ED = {
 
 
 _FUTURE_MARKERS = {"ill", "well", "will", "lets", "going", "gonna", "shall", "youll", "shell", "hell", "theyll", "next",
-                   "thinking", "hoping", "wondering", "planning"}  # "i was thinking monday at 1": a proposal
+                   "thinking", "hoping", "wondering", "planning", "saying", "suggesting", "asking"}  # "i was thinking monday at 1": a proposal
 
 
 @dataclass(frozen=True)
