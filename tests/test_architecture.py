@@ -1,4 +1,6 @@
-"""The architecture, proved: the core never imports Qt, and nothing outside ``copilot/ui`` imports the UI."""
+"""The architecture, proved: the core never imports Qt, nothing outside ``copilot/ui`` imports the UI, the UI reaches
+audio, ASR and the store only through the call service, the coach stands alone, and the live call is put together
+in one place."""
 
 from __future__ import annotations
 
@@ -51,3 +53,63 @@ def test_no_core_module_names_qt_or_the_ui() -> None:
                 if name.split(".")[0] in ("PySide6", "PyQt5", "PyQt6") or name.startswith("copilot.ui"):
                     offenders.append(f"{rel}: {name}")
     assert not offenders, offenders
+
+
+def imports_of(path: Path) -> list[str]:
+    """Every module ``path`` imports, at the top or inside a function (absolute names)."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
+    found = []
+    for path in sorted((PACKAGE / folder).rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).as_posix()
+        found += [f"{rel}: {name}" for name in imports_of(path)
+                  if any(name == f or name.startswith(f + ".") for f in forbidden)]
+    return found
+
+
+def test_the_ui_reaches_audio_asr_and_the_store_only_through_the_call_service() -> None:
+    assert not offenders("ui", ("copilot.audio", "copilot.asr", "copilot.store"))
+
+
+def test_the_coach_imports_nothing_of_audio_asr_the_store_the_call_or_the_ui() -> None:
+    assert not offenders("coach", ("copilot.audio", "copilot.asr", "copilot.store", "copilot.call", "copilot.ui",
+                                   "copilot.commands", "copilot.export"))
+
+
+def test_the_shared_types_do_not_import_the_coach() -> None:
+    """``copilot.session`` holds the utterance, the transcript and the events the pipeline publishes; the coach
+    uses them, so they must not use the coach (the session/coach import cycle of issue 10 stays gone)."""
+    assert not offenders("session", ("copilot.coach", "copilot.call", "copilot.asr", "copilot.audio",
+                                     "copilot.store"))
+
+
+def test_the_live_pipeline_is_put_together_in_exactly_one_module() -> None:
+    builders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                if name == "LivePipeline":
+                    builders.append(path.relative_to(PACKAGE.parent).as_posix())
+    assert builders == ["copilot/call/service.py"]
+
+
+def test_only_the_call_configuration_reads_the_environment_overrides() -> None:
+    """COPILOT_HOME and COPILOT_ALLOW_DOWNLOAD are parsed once, at the composition root (copilot.call.config)."""
+    readers = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value in ("COPILOT_HOME", "COPILOT_ALLOW_DOWNLOAD"):
+                readers.append(path.relative_to(PACKAGE.parent).as_posix())
+    assert sorted(set(readers)) == ["copilot/call/config.py"]

@@ -44,12 +44,16 @@ def main() -> int:
 
     from PySide6.QtCore import QTimer
 
+    from dataclasses import replace
+
     from copilot.ui.app import build_app
-    from copilot.ui.calls import replay_call_starter
     from copilot.ui.demo import DEMO_PLANNED_MINUTES, demo_recording
 
-    app = build_app(None, title="Call Copilot — demo", speed=a.speed,
-                    start_call=replay_call_starter(demo_recording(), a.speed, None, source="demo"))
+    def replay(service, sink):  # type: ignore[no-untyped-def]
+        return service.start_replay(demo_recording(), a.speed, sink, source="demo", as_live=True)
+
+    app = build_app(None, title="Call Copilot — demo", speed=a.speed, start_call=replay)
+    app.service.reconfigure(replace(app.service.config, planned_minutes=DEMO_PLANNED_MINUTES, vertical="sales"))
     app.model.set_planned_length(DEMO_PLANNED_MINUTES * 60.0)
     window = app.window
     taken: set[str] = set()

@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -28,14 +28,13 @@ from copilot.asr.transcriber import limit_blas_threads
 from copilot.audio.frames import CallClock, Frame, dbfs
 from copilot.audio.source import AudioSource
 from copilot.errors import DeviceError
-from copilot.session.events import EventSink, Lag, Level, Problem
+from copilot.session.events import Lag, Level, Problem, SignalSink
 from copilot.session.utterance import PROSPECT, REP, Utterance
 
 log = logging.getLogger(__name__)
 
 MAX_HOLD = 2.0  # seconds of microphone audio that may wait for the system audio before going on without it
-
-
+UNTRANSCRIBED = "[speech that could not be transcribed]"
 
 
 class SpeechToText(Protocol):
@@ -46,7 +45,7 @@ class SpeechToText(Protocol):
 
 
 class Session(Protocol):
-    """What the pipeline needs from ``copilot.session.call.CallSession``."""
+    """What the pipeline needs from ``copilot.call.session.CallSession``."""
 
     def partial(self, utterance: Utterance, emitted_at: float) -> None: ...
 
@@ -144,13 +143,17 @@ class _Work:
 class LivePipeline:
     """Runs one call from ``sources`` into ``session``; ``start`` then ``wait``/``stop``.
 
-    ``on_event`` receives Level, Lag and Problem events (the session publishes the rest).
+    ``on_event`` receives Level, Lag and Problem events (the session publishes the rest); ``on_tick`` the call
+    clock every capture round; ``on_done`` is called once on the worker when the call's last final is in.
     """
 
     def __init__(self, sources: Sequence[AudioSource], transcriber: SpeechToText, session: Session,
-                 clock: CallClock, on_event: EventSink | None = None, config: LiveConfig | None = None,
-                 recorder: Any | None = None) -> None:
+                 clock: CallClock, on_event: SignalSink | None = None, config: LiveConfig | None = None,
+                 recorder: Any | None = None, on_tick: Callable[[float], None] | None = None,
+                 on_done: Callable[[], None] | None = None) -> None:
         self.sources = list(sources)
+        self.on_tick = on_tick  # the call clock, from the capture loop (the closing-mode clock listens)
+        self.on_done = on_done  # once, from the worker, after the last final is in the session
         self.recorder = recorder  # copilot.audio.recorder.CallRecorder when the user keeps the audio
         self.transcriber = transcriber
         self.session = session
@@ -266,6 +269,8 @@ class LivePipeline:
                         last_audio[source.speaker] = time.monotonic()
                 self._release(held, force=False, reference=reference)
                 now = self.clock.now()
+                if self.on_tick is not None:
+                    self.on_tick(now)
                 if now - last_level >= cfg.level_every:
                     last_level = now
                     for speaker, values in levels.items():
@@ -277,7 +282,8 @@ class LivePipeline:
                 self._flush(speaker)
         except Exception:  # a bug: say so, and let the worker finish what it has
             log.exception("capture loop failed")
-            self._problem("audio capture failed unexpectedly — see the log; the call stops here", fatal=True)
+            self._problem("audio capture failed unexpectedly — this is a bug, see the log; the call stops here",
+                          fatal=True, bug=True)
             for source in self.sources:
                 try:
                     source.stop()
@@ -344,10 +350,26 @@ class LivePipeline:
                     break
                 try:
                     self._handle(seg)
-                except Exception:
+                except Exception as exc:  # a bug: logged and shown as one; a final still reaches the transcript
                     log.exception("transcribing a %s segment failed", seg.kind)
+                    if seg.kind == "final":
+                        self._problem(f"a line could not be transcribed ({type(exc).__name__}: {exc}) — this is a "
+                                      "bug; the transcript marks the gap", bug=True)
+                        self._keep_untranscribed(seg)
         finally:
-            self._done.set()
+            try:
+                if self.on_done is not None:
+                    self.on_done()
+            except Exception:  # a bug in finishing the call: logged and shown, and the pipeline still ends
+                log.exception("finishing the call failed")
+                self._problem("finishing the call failed — this is a bug, see the log", fatal=True, bug=True)
+            finally:
+                self._done.set()
+
+    def _keep_untranscribed(self, seg: Segment) -> None:
+        """A final whose transcription failed still takes its place in the call, marked, so nothing vanishes."""
+        self._spec.pop(seg.speaker, None)
+        self.session.add(Utterance(seg.speaker, seg.start, seg.end, UNTRANSCRIBED, final=True), self.clock.now())
 
     def _handle(self, seg: Segment) -> None:
         now = self.clock.now()
@@ -393,7 +415,7 @@ class LivePipeline:
         except RuntimeError:
             log.warning("a final arrived after the call finished: %r", text)
 
-    def _problem(self, message: str, fatal: bool = False) -> None:
+    def _problem(self, message: str, fatal: bool = False, bug: bool = False) -> None:
         log.warning(message)
         self.problems.append(message)
-        self._emit(Problem(message, fatal))
+        self._emit(Problem(message, fatal, bug))

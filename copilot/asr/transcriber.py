@@ -94,9 +94,9 @@ class Transcriber:
 
     @classmethod
     def load(cls, model: str | os.PathLike[str] | None = None, cpu_threads: int | None = None,
-             vocabulary: str | None = None) -> "Transcriber":
+             vocabulary: str | None = None, allow_download: bool = False) -> "Transcriber":
         """Resolve and load a model (int8 on the CPU); ModelError with a one-line reason on failure."""
-        path = resolve_model(model)
+        path = resolve_model(model, allow_download=allow_download)
         limit_blas_threads()
         threads = cpu_threads if cpu_threads else min(2, os.cpu_count() or 1)
         try:

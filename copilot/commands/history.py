@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.errors import InputError, UsageError
-from copilot.store import Store, data_dir, pattern, recover_interrupted
-from copilot.store.journal import AnalyzeFn
+from copilot.store import pattern
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +40,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--clear deletes every call in the history; add --yes to confirm")
     if args.out is not None and args.show is None:
         raise UsageError("--out goes with --show ID: it writes the exports of that call")
-    with Store.open(data_dir(getattr(args, "data_dir", None))) as store:
-        recovered = recover_interrupted(store, coach_analyze())
+    from copilot.call import CallService, build_config
+
+    service = CallService(build_config(data_dir=getattr(args, "data_dir", None)))
+    recovered = [c.call_id for c in service.recover()]
+    with service.open_store() as store:
         if args.clear:
             count = store.clear()
             _say(args, {"cleared": count}, f"Deleted {count} call{'s' if count != 1 else ''}.")
@@ -69,20 +71,6 @@ def run(args: argparse.Namespace) -> int:
             else:
                 _print_history(result, recovered)
     return 0
-
-
-def coach_analyze() -> AnalyzeFn:
-    """The coach's ``analyze`` adapted to recovery; imported only when a call needs recovering."""
-
-    def analyze_recovered(utterances: Any, started_at: Any, vertical: str) -> dict[str, Any] | None:
-        try:
-            from copilot.coach import analyze  # type: ignore[attr-defined,unused-ignore]
-        except ImportError as exc:
-            log.warning("no coach to judge the recovered call (%s); it is kept without a verdict", exc)
-            return None
-        return analyze(list(utterances), started_at, vertical=vertical)
-
-    return analyze_recovered  # type: ignore[return-value]
 
 
 def _export(call: dict[str, Any], out: Path) -> None:

@@ -12,18 +12,13 @@ import argparse
 import json
 import logging
 import math
-import signal
 import sys
 import threading
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from copilot.audio.source import AudioSource
-from copilot.errors import DeviceError, UsageError
-from copilot.session.clock import call_clock
-from copilot.session.events import (
+from copilot.call.events import (
+    ClosingMode,
     Event,
     Finished,
     Lag,
@@ -33,6 +28,8 @@ from copilot.session.events import (
     StateChanged,
     Transcribed,
 )
+from copilot.errors import DeviceError, UsageError
+from copilot.session.clock import call_clock
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +51,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mic", metavar="DEV", help="microphone: device index or part of its name (see `copilot devices`); 'none' to leave it out")
     p.add_argument("--system", metavar="SRC", help="system-audio source (see `copilot devices`); 'none' for the microphone only")
     p.add_argument("--threads", type=int, default=1, metavar="N", help="CPU threads for the speech model (default 1)")
+    p.add_argument("--planned-minutes", type=int, metavar="N",
+                   help="the planned call length: closing mode starts five minutes before its end (default: Settings, 30)")
     p.set_defaults(run=run)
 
 
@@ -92,10 +91,10 @@ class _Printer:
         if isinstance(event, Problem):
             self._problems.append(event.message)
             if self.events:
-                sys.stderr.write(f"copilot: {event.message}\n")
+                sys.stderr.write(f"copilot: {'bug: ' if event.bug else ''}{event.message}\n")
                 sys.stderr.flush()
             else:
-                self._print_text(f"[yellow]! {event.message}[/]", err=True)
+                self._print_text(f"[{'red' if event.bug else 'yellow'}]! {_escape(event.message)}[/]", err=True)
             return
         if self.events:
             self._json(event)
@@ -113,6 +112,8 @@ class _Printer:
             from copilot.coach import state_to_dict
 
             self._line({"type": "state", **state_to_dict(event.state), "t": round(event.t, 3)})
+        elif isinstance(event, ClosingMode):
+            self._line({"type": "closing", "t": round(event.t, 3), "planned_end": round(event.planned_end, 3)})
         elif isinstance(event, Finished):
             self._line({"type": "verdict", **event.verdict})
 
@@ -133,6 +134,9 @@ class _Printer:
             prompt = getattr(event.state, "prompt", "")
             if prompt:
                 self._print_text(f"    [green]→ {_escape(prompt)}[/]")
+        elif isinstance(event, ClosingMode):
+            self._print_text(f"[bold yellow]{call_clock(event.t)} Closing time: five minutes left in the planned call "
+                             f"({call_clock(event.planned_end)}).[/]")
 
     def _print_text(self, markup: str, err: bool = False) -> None:
         if self._live is not None:
@@ -178,79 +182,34 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--speed must be between 0 (as fast as possible) and 100, not {args.speed:g}")
     if args.replay is None and speed not in (1, 1.0):
         raise UsageError("--speed applies to --replay only")
-    if args.threads < 1 or args.threads > 16:
-        raise UsageError("--threads must be between 1 and 16")
     if args.out:
         from copilot.export.atomic import ensure_output_dir
 
         ensure_output_dir(Path(args.out))  # an unwritable --out fails before the call starts
+    from copilot.call import CallService, build_config
 
+    config = build_config(data_dir=args.data_dir, model=args.model, vertical=args.vertical, cpu_threads=args.threads,
+                          mic=args.mic, system_source=args.system, planned_minutes=args.planned_minutes,
+                          save=not args.no_save)
+    service = CallService(config)
     printer = _Printer(args.events)
-    problems: list[str] = []
-    if args.replay:
-        from copilot.audio.replay import FileReplay
-
-        replay = FileReplay(args.replay, speed or None)
-        sources: list[AudioSource] = list(replay.sources)
-        clock = replay.clock
-        source_name = str(Path(args.replay).resolve())
-        started_at = datetime.fromtimestamp(Path(args.replay).stat().st_mtime).replace(microsecond=0)
-        if replay.mono:
-            problems.append("the recording is mono: everything is attributed to the rep")
-    else:
-        from copilot.audio.capture import open_live_sources
-        from copilot.audio.frames import MonotonicClock
-
-        sources, problems = open_live_sources(args.mic, args.system)
-        if not sources:
-            raise DeviceError("nothing to listen to: " + "; ".join(problems or ["no audio device found"]))
-        clock = MonotonicClock()
-        source_name = "live"
-        started_at = datetime.now().replace(microsecond=0)
-
-    from copilot.asr.transcriber import Transcriber
-
-    transcriber = Transcriber.load(args.model, cpu_threads=args.threads)
-    from copilot.coach import Coach
-    from copilot.errors import InputError
-    from copilot.session.call import CallSession
-
-    try:
-        coach = Coach(started_at, args.vertical or "sales")
-    except InputError as exc:
-        if "vertical" in str(exc):
-            raise UsageError(f"--vertical: {exc}") from None
-        raise
-    vertical = coach.vertical
-    journal = None
-    if not args.no_save:
-        from copilot.store.journal import CallJournal
-
-        journal = CallJournal.start_or_report(args.data_dir, started_at=started_at, source=source_name,
-                                              vertical=vertical, on_problem=lambda message: printer(Problem(message)),
-                                              keep_hint="use --out to keep it")
-    session = CallSession(coach, on_event=printer, journal=journal)
-
-    from copilot.asr.live import LivePipeline
-
-    pipeline = LivePipeline(sources, transcriber, session, clock, on_event=printer)
-    printer(Started(started_at.isoformat(), source_name))
-    for message in problems:
-        printer(Problem(message))
     printer.open()
     try:
-        interrupted = _run_until_done(pipeline)
-    except DeviceError:
-        if journal is not None:
-            journal.discard()
-        raise
+        if args.replay:
+            call = service.start_replay(args.replay, speed or None, printer)
+        else:
+            call = service.start_live(printer)
+        interrupted = _wait_for_end(call)
     finally:
         printer.close()
-    verdict = session.finish("complete")
+    verdict = call.verdict
+    if verdict is None:  # pragma: no cover - the pipeline always finishes the session
+        raise DeviceError("the call ended without a verdict")
     if args.out:
         from copilot.export.bundle import write_exports
 
-        write_exports(Path(args.out), session.utterances, verdict, started_at=started_at, vertical=vertical)
+        write_exports(Path(args.out), call.utterances, verdict, started_at=call.started_at,
+                      vertical=config.vertical)
     if not args.events:
         from copilot.commands.summary import print_verdict
 
@@ -262,25 +221,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_until_done(pipeline: Any) -> bool:
-    """Run until the sources end, or until Ctrl-C (then finish cleanly); True when interrupted."""
-    stop = threading.Event()
-    previous: Callable[..., Any] | int | None = None
-
-    def on_signal(signum: int, frame: Any) -> None:
-        if stop.is_set():  # a second Ctrl-C: give up waiting
-            raise KeyboardInterrupt
-        stop.set()
-
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGINT, on_signal)
+def _wait_for_end(call: Any) -> bool:
+    """Wait until the sources end; the first Ctrl-C ends the call cleanly (a second one gives up). True if stopped."""
     try:
-        pipeline.start()
-        while not pipeline.wait(0.2):
-            if stop.is_set():
-                pipeline.stop()
-                break
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-    return stop.is_set()
+        call.wait()
+        return False
+    except KeyboardInterrupt:
+        call.stop()
+        return True

@@ -1,14 +1,15 @@
-"""Plain events the live call publishes; the CLI prints them as JSON Lines, the UI bridge turns them into Qt signals.
+"""The events every stage of a call may publish: text, levels, lag, problems.
 
-Only frozen dataclasses cross thread boundaries.
+Kept here, beside the utterance, so the live pipeline (``copilot.asr``) can publish them without knowing
+the coach; the events that carry the coach's results live in ``copilot.call.events``. Only frozen
+dataclasses cross thread boundaries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Union
 
-from copilot.coach.state import CloseState
 from copilot.session.utterance import Utterance
 
 
@@ -32,14 +33,6 @@ class Transcribed:
 
 
 @dataclass(frozen=True)
-class StateChanged:
-    """The close checklist changed after a final utterance."""
-
-    state: CloseState
-    t: float
-
-
-@dataclass(frozen=True)
 class Level:
     """Audio level of one source (``speaker`` rep/prospect), dBFS, for the meters."""
 
@@ -58,19 +51,16 @@ class Lag:
 
 @dataclass(frozen=True)
 class Problem:
-    """An environment problem (device gone, disk full); the call goes on unless ``fatal``."""
+    """An environment problem (device gone, disk full); the call goes on unless ``fatal``.
+
+    ``bug`` marks a programming error caught at a stage boundary: logged with its traceback and shown as a
+    bug, never swallowed.
+    """
 
     message: str
     fatal: bool = False
+    bug: bool = False
 
 
-@dataclass(frozen=True)
-class Finished:
-    """The call ended; ``verdict`` is the DESIGN.md verdict object."""
-
-    verdict: dict[str, Any]
-    status: str = "complete"
-
-
-Event = Union[Started, Transcribed, StateChanged, Level, Lag, Problem, Finished]
-EventSink = Callable[[Event], None]
+SignalEvent = Started | Transcribed | Level | Lag | Problem
+SignalSink = Callable[[SignalEvent], None]

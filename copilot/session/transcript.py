@@ -73,6 +73,21 @@ def parse_transcript(data: Any, source: str = "transcript") -> Transcript:
     return Transcript(tuple(utterances), started_at, vertical, separated)
 
 
+TRANSCRIPT_SUFFIXES = (".json",)
+
+
+def is_transcript_file(path: Path) -> bool:
+    """A transcript is a .json file, or any file whose first non-blank byte is '{'."""
+    if path.suffix.lower() in TRANSCRIPT_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64).lstrip()
+    except OSError:
+        return False
+    return head.startswith(b"{")
+
+
 def load_transcript(path: Path) -> Transcript:
     """Read a transcript JSON file."""
     try:

@@ -50,7 +50,7 @@ AnalyzeFn = Callable[[Sequence[Utterance], datetime, str], dict[str, Any]]
 
 
 class CallJournal:
-    """The live call's journal (implements ``copilot.session.call.Journal``). Thread-safe."""
+    """The live call's journal (implements ``copilot.call.session.Journal``). Thread-safe."""
 
     def __init__(self, store: Store, path: Path, lock: FileLock, fd: int, header: dict[str, Any],
                  owns_store: bool) -> None:
@@ -70,7 +70,7 @@ class CallJournal:
         return str(self._header["journal_id"])
 
     @classmethod
-    def start(cls, store_or_dir: Store | str | Path | None, *, started_at: datetime | str, source: str,
+    def start(cls, store_or_dir: Store | str | Path, *, started_at: datetime | str, source: str,
               vertical: str | None = "sales", audio_path: str | Path | None = None) -> CallJournal:
         """Open the journal of a new call (and the history it will go to), durably, before the call begins."""
         owns_store = not isinstance(store_or_dir, Store)
@@ -110,7 +110,7 @@ class CallJournal:
         return journal
 
     @classmethod
-    def start_or_report(cls, store_or_dir: Store | str | Path | None, *, started_at: datetime | str, source: str,
+    def start_or_report(cls, store_or_dir: Store | str | Path, *, started_at: datetime | str, source: str,
                         vertical: str | None = "sales", audio_path: str | Path | None = None,
                         on_problem: Callable[[str], None], keep_hint: str) -> CallJournal | None:
         """``start``, except that a journal which cannot be opened (full disk, unwritable folder) is reported
@@ -134,11 +134,12 @@ class CallJournal:
             self._write({"type": "utterance", "idx": len(self._utterances), **utterance.to_dict()})
             self._utterances.append(utterance)
 
-    def finish(self, verdict: dict[str, Any] | None, status: str = "complete") -> int:
+    def finish(self, utterances: Sequence[Utterance], verdict: dict[str, Any] | None,
+               status: str = "complete") -> int:
         """Move the call into the history and delete the journal; return the call's id (idempotent).
 
-        The utterances saved are the journaled ones, or the verdict's ``utterances`` when it holds more
-        (an append failed on a full disk and the call went on in memory).
+        ``utterances`` is every final utterance of the call as the session holds it: the journal may have
+        stopped early (a full disk) while the call went on in memory.
         If the history cannot be written, the verdict is kept in the journal so the next start records
         the call as it ended, and OutputError is raised.
         """
@@ -154,12 +155,9 @@ class CallJournal:
             except OutputError as exc:
                 log.warning("%s; saving the call straight to the history", exc)
             h = self._header
-            utterances: list[Any] = list(self._utterances)
-            said = verdict.get("utterances") if isinstance(verdict, dict) else None
-            if isinstance(said, list) and len(said) > len(utterances):
-                utterances = said  # the journal stopped (disk full) but the call went on in memory
+            said = list(utterances) if len(utterances) >= len(self._utterances) else list(self._utterances)
             try:
-                call_id = self._store.save_call(utterances, verdict, started_at=h["started_at"],
+                call_id = self._store.save_call(said, verdict, started_at=h["started_at"],
                                                 source=h["source"], vertical=h["vertical"], status=status,
                                                 audio_path=h["audio_path"], journal_id=self.journal_id)
             except BaseException:
@@ -259,7 +257,7 @@ def read_journal(path: Path) -> JournalContents:
                            utterances=utterances, finish=finish, skipped_lines=skipped)
 
 
-def recover_interrupted(data_dir: Store | str | Path | None, analyze_fn: AnalyzeFn | None = None) -> list[int]:
+def recover_interrupted(data_dir: Store | str | Path, analyze_fn: AnalyzeFn | None = None) -> list[int]:
     """Turn every journal left by a dead call into a call in the history; return the new calls' ids.
 
     A call that died is recorded as "interrupted", with the verdict ``analyze_fn(utterances, started_at,

@@ -1,7 +1,8 @@
 """Where Copilot keeps what it remembers, and keeping that folder private.
 
 The history and the journal hold whole call transcripts, so the folder is created readable by its owner
-only (0700, files 0600). This module is the one place that reads ``COPILOT_HOME``.
+only (0700, files 0600). Which folder it is — ``--data-dir``, ``COPILOT_HOME`` or the user data folder — is
+decided once, by ``copilot.call.config``.
 """
 
 from __future__ import annotations
@@ -11,28 +12,18 @@ import os
 import stat
 from pathlib import Path
 
-import platformdirs
-
 from copilot.errors import OutputError
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "call-copilot"
-ENV_VAR = "COPILOT_HOME"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
-def data_dir(override: str | Path | None = None) -> Path:
-    """The data folder, created private if needed: ``override`` (``--data-dir``), else ``COPILOT_HOME``,
-    else the platform's user data folder. Raises OutputError with a one-line reason when it cannot be made."""
-    if override is not None and str(override) != "":
-        path = Path(override)
-    elif os.environ.get(ENV_VAR):
-        path = Path(os.environ[ENV_VAR])
-    else:
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    return ensure_private_dir(path.expanduser())
+def data_dir(folder: str | Path) -> Path:
+    """The data folder (decided once by ``copilot.call.config``), created private if needed.
+    Raises OutputError with a one-line reason when it cannot be made."""
+    return ensure_private_dir(Path(folder).expanduser())
 
 
 def ensure_private_dir(path: Path) -> Path:

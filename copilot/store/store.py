@@ -49,8 +49,8 @@ class Store:
         self.path = root / DB_NAME
 
     @classmethod
-    def open(cls, data_dir: str | Path | None = None) -> Store:
-        """Open (creating and migrating as needed) the history in ``data_dir`` (default: the user's)."""
+    def open(cls, data_dir: str | Path) -> Store:
+        """Open (creating and migrating as needed) the history in ``data_dir``."""
         root = resolve_data_dir(data_dir)
         path = root / DB_NAME
         conn = db.connect(path)

@@ -1,14 +1,16 @@
-"""The app's composition root: settings, logging, crash hooks, the bridge, the model and the window.
+"""The app's composition root: configuration, logging, crash hooks, the call service, the bridge, the window.
 
-``copilot`` (no sub-command) and ``copilot demo`` both come through ``build_app``; they differ only
-in how a call starts (live devices, or the bundled recording replayed through the same pipeline).
+``copilot`` (no sub-command) and ``copilot demo`` both come through ``build_app``; they differ only in how a
+call starts (the live devices, or the bundled recording replayed through the same pipeline). Everything that
+touches audio, the speech model or the history goes through the one ``CallService``; everything slow runs as a
+background job (``copilot.ui.jobs``) with its answer on the GUI thread.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,18 +18,22 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from copilot.call import AppSettings, CallService, RecoveredCall, build_config, load_settings, save_settings
+from copilot.call.events import EventSink
+from copilot.call.service import usable_config
 from copilot.errors import CopilotError
-from copilot.ui import crash
+from copilot.ui import collector, crash
 from copilot.ui.bridge import EventBridge
-from copilot.ui.calls import StartCall, live_call_starter
+from copilot.ui.jobs import Jobs
 from copilot.ui.model import CallModel
-from copilot.ui.settings import AppSettings, load_settings, save_settings
-from copilot.ui.window import MainWindow
+from copilot.ui.window import CallHandle, MainWindow
 
 log = logging.getLogger(__name__)
 
 APP_ID = "io.github.callcopilot.CallCopilot"
 ICON = Path(__file__).resolve().parents[2] / "packaging" / f"{APP_ID}.svg"
+
+StartCall = Callable[[CallService, EventSink], CallHandle]
 
 
 @dataclass
@@ -38,8 +44,10 @@ class App:
     window: MainWindow
     model: CallModel
     bridge: EventBridge
+    service: CallService
     settings: AppSettings
     home: Path
+    jobs: Jobs
     reporter: crash.CrashReporter
 
 
@@ -54,43 +62,60 @@ def qt_app() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def home_folder(data_dir: str | None) -> tuple[Path, str | None]:
-    """The data folder, or a temporary one with the reason when it cannot be made (the app still opens)."""
-    from copilot.store.paths import data_dir as resolve
-
-    try:
-        return resolve(data_dir), None
-    except CopilotError as exc:
-        fallback = Path(tempfile.mkdtemp(prefix="call-copilot-"))
-        return fallback, f"{exc}; using {fallback} for now (nothing will be kept after you quit)"
+def start_live(service: CallService, sink: EventSink) -> CallHandle:
+    return service.start_live(sink)
 
 
-def build_app(data_dir: str | None, *, start_call: StartCall | None = None, title: str = "Call Copilot",
-              settings_override: AppSettings | None = None, speed: float = 1.0) -> App:
+def build_app(data_dir: str | None, *, start_call: StartCall = start_live, title: str = "Call Copilot",
+              settings_override: AppSettings | None = None, speed: float = 1.0, model: str | None = None,
+              recover: bool = True) -> App:
     qapp = qt_app()
-    home, problem = home_folder(data_dir)
-    log_file = crash.setup_logging(home / "logs")
-    settings = settings_override or load_settings(home)
+    collector.install(qapp)  # cyclic garbage (windows, bridges) is collected on the GUI thread, never a worker's
+    config, problem = usable_config(build_config(data_dir=data_dir, settings=settings_override, model=model))
+    settings = settings_override or load_settings(config.home)
+    log_file = crash.setup_logging(config.home / "logs")
+    service = CallService(config)
     bridge = EventBridge()
-    model = CallModel(speed=speed)
-    window = MainWindow(model, bridge, settings, start_call=start_call or live_call_starter(home), title=title)
-    reporter = crash.install(window.show_problem, log_file)
-    app = App(qapp, window, model, bridge, settings, home, reporter)
+    model_ = CallModel(speed=speed, planned_length_s=config.planned_minutes * 60.0)
+    reporter = crash.install(lambda text: app.window.show_problem(text), log_file)
+    jobs = Jobs(reporter.problem)
+    window = MainWindow(model_, bridge, settings, jobs=jobs, prepare=service.prepare,
+                        start_call=lambda sink: start_call(service, sink), title=title)
+    app = App(qapp, window, model_, bridge, service, settings, config.home, jobs, reporter)
     window.settings_requested.connect(lambda: edit_settings(app))
     window.history_requested.connect(lambda: show_history(app))
     if problem:
         window.show_problem(problem)
+    if recover:
+        jobs.run(service.recover, lambda found: _say_recovered(app, found), what="recovering interrupted calls")
     return app
+
+
+def _say_recovered(app: App, found: list[RecoveredCall]) -> None:
+    """The app recovers calls that died (a crash, a kill) at start, and says so."""
+    if not found:
+        return
+    lines = sum(c.utterance_count for c in found)
+    when = ", ".join(c.started_at[:16].replace("T", " ") for c in found)
+    text = (f"Recovered {len(found)} interrupted call{'s' if len(found) != 1 else ''} ({when}; {lines} lines) "
+            "into the history, marked interrupted.")
+    log.warning(text)
+    app.window.show_message(text)
+    app.window.recovered = list(found)
 
 
 def edit_settings(app: App) -> None:
     from copilot.ui.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(app.settings, app.window)
+    dialog = SettingsDialog(app.settings, app.window, devices=app.service.devices)
     if not dialog.exec():
         return
     app.settings = dialog.result_settings()
     app.window.settings = app.settings
+    try:
+        app.service.reconfigure(app.service.config.with_settings(app.settings))
+    except CopilotError as exc:
+        app.window.show_problem(f"settings not applied: {exc}")
     app.model.set_planned_length(app.settings.planned_minutes * 60.0)
     try:
         save_settings(app.home, app.settings)
@@ -99,17 +124,16 @@ def edit_settings(app: App) -> None:
 
 
 def show_history(app: App) -> None:
-    from copilot.store import Store
     from copilot.ui.patterns import PatternDialog
 
-    try:
-        with Store.open(app.settings.data_dir or app.home) as store:
-            calls = store.list_calls(last=50)
-            pattern = store.pattern(last=50)
-    except CopilotError as exc:
-        app.window.show_problem(str(exc))
-        return
-    PatternDialog(calls, pattern, app.window).exec()
+    def read() -> tuple[list[dict[str, object]], dict[str, object]]:
+        with app.service.open_store() as store:
+            return store.list_calls(last=50), store.pattern(last=50)
+
+    def show(result: tuple[list[dict[str, object]], dict[str, object]]) -> None:
+        PatternDialog(result[0], result[1], app.window).exec()
+
+    app.jobs.run(read, show, lambda exc: app.window.show_problem(str(exc)), what="reading the history")
 
 
 def run(data_dir: str | None) -> int:

@@ -14,7 +14,8 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from copilot.session.events import (
+from copilot.call.events import (
+    ClosingMode,
     Event,
     Finished,
     Lag,
@@ -37,6 +38,7 @@ class EventBridge(QObject):
     level = Signal(object)  # Level (coalesced)
     lag = Signal(object)  # Lag (coalesced)
     problem = Signal(object)  # Problem
+    closing = Signal(object)  # ClosingMode
     finished = Signal(object)  # Finished
 
     def __init__(self, parent: QObject | None = None, meter_interval_ms: int = 66) -> None:
@@ -49,6 +51,7 @@ class EventBridge(QObject):
             Transcribed: self.transcribed,
             StateChanged: self.state_changed,
             Problem: self.problem,
+            ClosingMode: self.closing,
             Finished: self.finished,
         }
         self._timer = QTimer(self)

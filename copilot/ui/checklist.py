@@ -32,7 +32,7 @@ from copilot.ui.text import (
     when_text,
 )
 
-TICK, OPEN = "✔", "○"
+TICK, OPEN, UNCLEAR = "✔", "○", "?"
 
 
 class EvidenceItem(QFrame):
@@ -63,21 +63,29 @@ class EvidenceItem(QFrame):
         grid.addWidget(self.detail, 1, 1)
         grid.setColumnStretch(1, 1)
         self.met = False
-        self._shown: tuple[bool, tuple[Evidence, ...], str] | None = None
+        self.unclear = False
+        self._shown: tuple[bool, tuple[Evidence, ...], str, bool] | None = None
         self.set_state(False, ())
 
-    def set_state(self, met: bool, evidence: tuple[Evidence, ...], detail: str = "") -> None:
-        if self._shown == (met, evidence, detail):
+    def set_state(self, met: bool, evidence: tuple[Evidence, ...], detail: str = "", unclear: bool = False) -> None:
+        """``unclear``: heard, but not surely (a yes heard only as "mm-hmm"): shown amber with a question mark."""
+        unclear = unclear and met
+        if self._shown == (met, evidence, detail, unclear):
             return  # the timer repaints twice a second; only a change costs a re-polish
-        self._shown = (met, evidence, detail)
+        self._shown = (met, evidence, detail, unclear)
         self.met = met
-        self.setProperty("met", met)
-        self.mark.setProperty("met", met)
-        self.mark.setText(TICK if met else OPEN)
+        self.unclear = unclear
+        state = "unclear" if unclear else ("true" if met else "false")
+        self.setProperty("met", state)
+        self.mark.setProperty("met", state)
+        self.mark.setText(UNCLEAR if unclear else (TICK if met else OPEN))
         if not detail:
             detail = f"heard at {evidence_when(evidence)}" if met and evidence else ("" if met else "not yet")
+        if unclear:
+            detail = f"unclear — {detail}"
         self.detail.setText(detail)
-        tip = f"<b>{html.escape(self._title)}</b> — {'heard' if met else 'not heard yet'}"
+        heard = "heard, but not clearly — ask to be sure" if unclear else ("heard" if met else "not heard yet")
+        tip = f"<b>{html.escape(self._title)}</b> — {heard}"
         tip += f"<br>{evidence_html(evidence)}" if evidence else f"<br><i>{html.escape(self._hint)}</i>"
         self.setToolTip(tip)
         for widget in (self, self.mark):
@@ -143,7 +151,7 @@ class CriteriaPanel(QWidget):
                 quote = quote if len(quote) <= 70 else quote[:67] + "…"
                 kind = f"{crit.kind}: " if crit and crit.kind else ""
                 detail = f"{evidence_when(evidence)} · {kind}“{quote}”"
-            item.set_state(met, evidence, detail)
+            item.set_state(met, evidence, detail, unclear=bool(crit and crit.unclear))
 
 
 class CommitmentLadder(QWidget):

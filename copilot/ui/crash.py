@@ -66,6 +66,12 @@ class CrashReporter(QObject):
         details = "".join(traceback.format_exception(kind, exc, tb))
         self.report.emit(f"{kind.__name__}: {exc}", details, True)
 
+    def problem(self, message: str, bug: bool) -> None:
+        """A problem a background job or the call reported: a known error is a message, a bug a crash report."""
+        if bug:
+            log.error("shown as a bug: %s", message)
+        self.report.emit("Bug" if bug else "Problem", message, bug)
+
     def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
             self.excepthook(args.exc_type, args.exc_value, args.exc_traceback)

@@ -14,9 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
+from copilot.call import CallService
+from copilot.call.events import EventSink
 from copilot.errors import InputError
 from copilot.ui.app import build_app
-from copilot.ui.calls import replay_call_starter
+from copilot.ui.window import CallHandle
 
 log = logging.getLogger(__name__)
 
@@ -38,27 +40,36 @@ def demo_recording() -> Path:
 
 def run_demo(args: argparse.Namespace) -> int:
     recording = demo_recording()
-    store_dir = getattr(args, "data_dir", None)
-    app = build_app(store_dir, title="Call Copilot — demo", speed=args.speed,
-                    start_call=replay_call_starter(recording, args.speed, store_dir, source="demo"))
+
+    def replay(service: CallService, sink: EventSink) -> CallHandle:
+        return service.start_replay(recording, args.speed, sink, source="demo", as_live=True)
+
+    app = build_app(getattr(args, "data_dir", None), title="Call Copilot — demo", speed=args.speed,
+                    start_call=replay, model=args.model)
     settings = replace(app.settings, planned_minutes=DEMO_PLANNED_MINUTES, vertical="sales",
                        model=args.model or app.settings.model)
     app.settings = app.window.settings = settings
+    app.service.reconfigure(replace(app.service.config, planned_minutes=DEMO_PLANNED_MINUTES, vertical="sales"))
     app.model.set_planned_length(DEMO_PLANNED_MINUTES * 60.0)
     exit_code = {"rc": 0}
+
+    def exported(written: list[Path]) -> None:
+        print(f"{len(written)} exports written to {args.out}", flush=True)
+        if args.exit_at_end:
+            app.qapp.exit(exit_code["rc"])
+
+    def not_exported(message: str) -> None:
+        exit_code["rc"] = 1
+        sys.stderr.write(f"copilot: the exports could not be written to {args.out}: {message}\n")
+        if args.exit_at_end:
+            app.qapp.exit(1)
 
     def at_end(phase: str) -> None:
         if phase != "finished":
             return
         if args.out:
-            written = app.window.summary.export_all(Path(args.out))
-            if written:
-                print(f"{len(written)} exports written to {args.out}", flush=True)
-            else:
-                exit_code["rc"] = 1
-                sys.stderr.write(f"copilot: the exports could not be written to {args.out}: "
-                                 f"{app.window.problem.text().lstrip('⚠ ')}\n")
-        if args.exit_at_end:
+            app.window.summary.export_all(Path(args.out), on_written=exported, on_failed=not_exported)
+        elif args.exit_at_end:
             QTimer.singleShot(0, lambda: app.qapp.exit(exit_code["rc"]))
 
     app.model.phase_changed.connect(at_end)
@@ -66,11 +77,12 @@ def run_demo(args: argparse.Namespace) -> int:
     if getattr(args, "compact", False):
         app.window.toggle_compact()
 
-    def start() -> None:
-        if not app.window.start_call() and args.exit_at_end:
-            sys.stderr.write(f"copilot: {app.window.problem.text().lstrip('⚠ ')}\n")
+    def refused(message: str) -> None:
+        if args.exit_at_end:
+            sys.stderr.write(f"copilot: {message}\n")
             app.qapp.exit(1)
 
-    QTimer.singleShot(0, start)
+    app.window.call_refused.connect(refused)
+    QTimer.singleShot(0, app.window.start_call)
     rc = int(app.qapp.exec())
     return rc or exit_code["rc"]

@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from copilot.coach.state import CloseState
-from copilot.session.events import (
+from copilot.call.events import (
+    ClosingMode,
     Finished,
     Lag,
     Level,
@@ -24,10 +24,8 @@ from copilot.session.events import (
     StateChanged,
     Transcribed,
 )
+from copilot.coach.state import CloseState
 from copilot.session.utterance import Utterance
-
-CLOSING_WINDOW_S = 5 * 60.0
-"""The 5-minute close of DESIGN.md: the last five minutes of the planned call length."""
 
 
 class CallModel(QObject):
@@ -76,6 +74,7 @@ class CallModel(QObject):
         bridge.level.connect(self.on_level)
         bridge.lag.connect(self.on_lag)
         bridge.problem.connect(self.on_problem)
+        bridge.closing.connect(self.on_closing)
         bridge.finished.connect(self.on_finished)
 
     # --- the timer ------------------------------------------------------------------------------
@@ -106,8 +105,15 @@ class CallModel(QObject):
         self.tick()
 
     def tick(self) -> None:
-        """Re-read the clock: switches closing mode on at T−5 min. Called every second by the window."""
-        closing = self.phase == "live" and self._t0 is not None and self.remaining() <= CLOSING_WINDOW_S
+        """Re-read the clock for the timer's display (twice a second, from the window)."""
+        self._mark()
+
+    def on_closing(self, event: ClosingMode) -> None:
+        """The call service says the call entered its last five minutes (T−5 min before the planned end)."""
+        self.planned_length_s = event.planned_end
+        self._set_closing(True)
+
+    def _set_closing(self, closing: bool) -> None:
         if closing != self._closing:
             self._closing = closing
             self.closing_mode_changed.emit(closing)
@@ -142,7 +148,7 @@ class CallModel(QObject):
         self._mark()
 
     def on_problem(self, event: Problem) -> None:
-        self.add_problem(event.message)
+        self.add_problem(("Bug: " if event.bug else "") + event.message)
 
     def add_problem(self, message: str) -> None:
         self.problems.append(message)
@@ -157,7 +163,7 @@ class CallModel(QObject):
         if self._t0 is not None and self._stopped_at is None:
             self._stopped_at = self._clock()
         self._set_phase("finished")
-        self.tick()
+        self._set_closing(False)
 
     def reset(self) -> None:
         """Forget the last call, ready for a new one."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from copilot.ui.settings import MODELS, VERTICALS, AppSettings
+from copilot.call.settings import MODELS, VERTICALS, AppSettings
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +44,10 @@ LOOPBACK_GUIDANCE = {
 }
 
 
-def _device_names() -> tuple[list[str], list[str], list[str]]:
+def _device_names(devices: Callable[[], Any]) -> tuple[list[str], list[str], list[str]]:
     """(microphones, system sources, notes); an empty listing rather than an error when PortAudio is absent."""
     try:
-        from copilot.audio.devices import list_devices
-
-        report = list_devices()
+        report = devices()
     except Exception as exc:  # noqa: BLE001 - listing devices must never stop the dialog
         log.warning("could not list audio devices: %s", exc)
         return [], [], [f"could not list audio devices: {exc}"]
@@ -57,11 +57,12 @@ def _device_names() -> tuple[list[str], list[str], list[str]]:
 class SettingsDialog(QDialog):
     """Edits an ``AppSettings``; ``result_settings()`` returns the new one."""
 
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None, list_devices: bool = True) -> None:
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None,
+                 devices: Callable[[], Any] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Call Copilot — Settings")
         self._settings = settings
-        mics, systems, notes = _device_names() if list_devices else ([], [], [])
+        mics, systems, notes = _device_names(devices) if devices is not None else ([], [], [])
 
         self.mic = self._combo([DEFAULT, *mics], settings.mic)
         self.system = self._combo([DEFAULT, *systems], settings.system_source)

@@ -1,6 +1,6 @@
 """One style sheet: large type, strong contrast, and colour only where it carries meaning.
 
-Green = heard, grey = not yet, amber = closing time, red = a problem. Read at a glance from arm's length.
+Green = heard, grey = not yet, amber = closing time or heard but unclear, red = a problem. Read at a glance from arm's length.
 """
 
 STYLE = """
@@ -17,8 +17,10 @@ QMainWindow, #page { background: #fafafa; }
                 letter-spacing: 1px; margin-top: 4px; }
 #item { background: #eeeeee; border: 1px solid #d6d6d6; border-radius: 8px; }
 #item[met="true"] { background: #dff3e3; border: 1px solid #4caf50; }
+#item[met="unclear"] { background: #fff4d6; border: 1px solid #e0a800; }
 #mark { font-size: 22px; color: #9e9e9e; }
 #mark[met="true"] { color: #1b7a34; }
+#mark[met="unclear"] { color: #b07800; font-weight: 700; }
 #compact #mark { font-size: 14px; }
 #compact #itemTitle { font-size: 13px; }
 #itemTitle { font-size: 16px; font-weight: 700; }

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from copilot.errors import CopilotError
+from copilot.errors import CopilotError, OutputError
 from copilot.export import (
     next_step_ics,
     recap_eml,
@@ -43,6 +43,7 @@ from copilot.export import (
 )
 from copilot.session.clock import call_clock
 from copilot.session.utterance import Utterance
+from copilot.ui.jobs import Jobs
 from copilot.ui.text import (
     CRITERION_LABELS,
     LADDER,
@@ -87,8 +88,9 @@ class SummaryView(QWidget):
     error = Signal(str)  # a known error to show
     new_call = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, jobs: Jobs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.jobs = jobs
         self.verdict: dict[str, Any] = {}
         self.utterances: list[Utterance] = []
         self.started_at: str | None = None
@@ -191,35 +193,41 @@ class SummaryView(QWidget):
         return "".join(parts)
 
     # --- exports (the buttons ask where, these write) ----------------------------------------------
-    def export_all(self, folder: Path) -> list[Path]:
-        return self._guard(lambda: write_exports(folder, self.utterances, self.verdict, started_at=self.started_at),
-                           lambda paths: f"{len(paths)} files written to {folder}")
+    def export_all(self, folder: Path, on_written: Callable[[list[Path]], None] | None = None,
+                   on_failed: Callable[[str], None] | None = None) -> None:
+        utterances, verdict, started_at = list(self.utterances), dict(self.verdict), self.started_at
+        self._run(lambda: write_exports(folder, utterances, verdict, started_at=started_at),
+                  lambda paths: f"{len(paths)} files written to {folder}", on_written, on_failed)
 
-    def export_transcript(self, path: Path) -> list[Path]:
+    def export_transcript(self, path: Path) -> None:
         render = TRANSCRIPT_FORMATS.get(path.suffix.lower())
         if render is None:
             self.error.emit(f"{path.name}: choose .txt, .md, .srt, .vtt or .json")
-            return []
-        return self._guard(lambda: [write_atomic(path, render(self.utterances, self.started_at))],
-                           lambda paths: f"transcript saved to {path}")
+            return
+        utterances, started_at = list(self.utterances), self.started_at
+        self._run(lambda: [write_atomic(path, render(utterances, started_at))],
+                  lambda paths: f"transcript saved to {path}")
 
-    def export_verdict(self, base: Path) -> list[Path]:
+    def export_verdict(self, base: Path) -> None:
         base = base.with_suffix("")
-        return self._guard(lambda: [write_atomic(base.with_suffix(".md"), verdict_markdown(self.verdict)),
-                                    write_atomic(base.with_suffix(".pdf"), verdict_pdf(self.verdict))],
-                           lambda paths: f"verdict report saved to {base}.md and .pdf")
+        verdict = dict(self.verdict)
+        self._run(lambda: [write_atomic(base.with_suffix(".md"), verdict_markdown(verdict)),
+                           write_atomic(base.with_suffix(".pdf"), verdict_pdf(verdict))],
+                  lambda paths: f"verdict report saved to {base}.md and .pdf")
 
-    def export_eml(self, path: Path) -> list[Path]:
-        return self._guard(lambda: [write_atomic(path, recap_eml(self.verdict))],
-                           lambda paths: f"recap email saved to {path}")
+    def export_eml(self, path: Path) -> None:
+        verdict = dict(self.verdict)
+        self._run(lambda: [write_atomic(path, recap_eml(verdict))], lambda paths: f"recap email saved to {path}")
 
-    def export_ics(self, path: Path) -> list[Path]:
+    def export_ics(self, path: Path) -> None:
+        verdict = dict(self.verdict)
+
         def write() -> list[Path]:
-            data = next_step_ics(self.verdict)
+            data = next_step_ics(verdict)
             if data is None:
                 raise CopilotError("no date and time was agreed, so there is nothing to put in a calendar")
             return [write_atomic(path, data)]
-        return self._guard(write, lambda paths: f"calendar invite saved to {path}")
+        self._run(write, lambda paths: f"calendar invite saved to {path}")
 
     def copy_recap(self) -> str:
         text = recap_text(self.verdict)
@@ -227,17 +235,28 @@ class SummaryView(QWidget):
         self.message.emit("recap email copied to the clipboard")
         return text
 
-    def _guard(self, job: Callable[[], list[Path]], done: Callable[[list[Path]], str]) -> list[Path]:
-        try:
-            paths = job()
-        except CopilotError as exc:
+    def _run(self, job: Callable[[], list[Path]], done: Callable[[list[Path]], str],
+             on_written: Callable[[list[Path]], None] | None = None,
+             on_failed: Callable[[str], None] | None = None) -> None:
+        """Write in the background; say what was written, or why not (an unwritable folder, a full disk)."""
+
+        def written(paths: list[Path]) -> None:
+            self.message.emit(done(paths))
+            if on_written is not None:
+                on_written(paths)
+
+        def failed(exc: CopilotError) -> None:
             self.error.emit(str(exc))
-            return []
-        except OSError as exc:  # an exporter that let an OS error through: still the environment's fault
-            self.error.emit(f"could not write: {exc.strerror or exc}")
-            return []
-        self.message.emit(done(paths))
-        return paths
+            if on_failed is not None:
+                on_failed(str(exc))
+
+        def guarded() -> list[Path]:
+            try:
+                return job()
+            except OSError as exc:  # an exporter that let an OS error through: still the environment's fault
+                raise OutputError(f"could not write: {exc.strerror or exc}") from None
+
+        self.jobs.run(guarded, written, failed, what="exporting the call")
 
     def _ask_all(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Save all exports into")

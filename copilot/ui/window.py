@@ -7,10 +7,9 @@ demo replay: injected as ``start_call``), and repaints from the ``CallModel`` wh
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
@@ -29,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from copilot.call.events import EventSink
+from copilot.call.settings import AppSettings
 from copilot.errors import CopilotError
 from copilot.session.clock import call_clock
-from copilot.session.events import EventSink, Problem
 from copilot.ui.bridge import EventBridge
 from copilot.ui.checklist import (
     CommitmentLadder,
@@ -46,8 +46,8 @@ from copilot.ui.live_views import (
     TimerBar,
     TranscriptView,
 )
+from copilot.ui.jobs import Jobs
 from copilot.ui.model import CallModel
-from copilot.ui.settings import AppSettings
 from copilot.ui.style import STYLE
 from copilot.ui.summary import SummaryView
 from copilot.ui.text import LADDER
@@ -56,12 +56,12 @@ log = logging.getLogger(__name__)
 
 
 class CallHandle(Protocol):
-    """A running call; ``stop`` ends it and the pipeline then publishes ``Finished``."""
+    """A running call (``copilot.call.RunningCall``); ``stop`` ends it and the call then publishes ``Finished``."""
 
     def stop(self) -> None: ...
 
 
-StartCall = Callable[[EventSink, AppSettings], CallHandle]
+StartCall = Callable[[EventSink], CallHandle]
 
 
 def _title(text: str) -> QLabel:
@@ -188,18 +188,23 @@ class MainWindow(QMainWindow):
 
     settings_requested = Signal()
     history_requested = Signal()
+    call_refused = Signal(str)  # a call could not start (the message is shown too)
 
     FULL_SIZE = (1280, 800)
     COMPACT_SIZE = (440, 380)
 
-    def __init__(self, model: CallModel, bridge: EventBridge, settings: AppSettings,
-                 start_call: StartCall | None = None, title: str = "Call Copilot") -> None:
+    def __init__(self, model: CallModel, bridge: EventBridge, settings: AppSettings, *, jobs: Jobs,
+                 start_call: StartCall | None = None, prepare: Callable[[], Any] | None = None,
+                 title: str = "Call Copilot") -> None:
         super().__init__()
         self.model = model
         self.bridge = bridge
         self.settings = settings
+        self.jobs = jobs
         self._start_call = start_call
         self._handle: CallHandle | None = None
+        self._starting = False
+        self.recovered: list[Any] = []  # calls recovered at start (shown in the status bar)
         self.compact = False
         self._full_geometry: QRect | None = None
         self.setWindowTitle(title)
@@ -235,7 +240,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(history_button)
 
         self.live = LivePage()
-        self.summary = SummaryView()
+        self.summary = SummaryView(jobs)
         self.summary.message.connect(self.show_message)
         self.summary.error.connect(self.show_problem)
         self.summary.new_call.connect(self.new_call)
@@ -273,6 +278,10 @@ class MainWindow(QMainWindow):
         self._ticker.timeout.connect(model.tick)
         self._ticker.start()
         self.show_state()
+        if prepare is not None and start_call is not None:
+            # the speech model loads once, in the background, before the first call is started
+            self.jobs.run(prepare, lambda _model: log.info("speech model ready"), self._model_failed,
+                          what="loading the speech model")
 
     def _size_to_page(self, index: int) -> None:
         # A stacked widget is as large as its largest page; hidden pages must not hold compact mode wide.
@@ -330,23 +339,37 @@ class MainWindow(QMainWindow):
             self.start_call()
 
     def start_call(self) -> bool:
-        """Start a call; False (and a message in the window) when the environment refuses."""
+        """Start a call in the background (the model may still be loading); False when there is no way to."""
         if self._start_call is None:
             self.show_problem("no way to start a call in this window")
             return False
-        self.problem.setVisible(False)
-        self.show_message("Loading the speech model…")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the first model load takes a second or two
-        try:
-            self._handle = self._start_call(self.bridge.publish, self.settings)
-        except CopilotError as exc:  # no device, no model: say so and stay ready
-            self.show_problem(str(exc))
+        if self._starting or self._handle is not None:
             return False
-        finally:
-            QApplication.restoreOverrideCursor()
-            self.statusBar().clearMessage()
-        self.model.start_clock()
+        self._starting = True
+        self.problem.setVisible(False)
+        self.start_button.setEnabled(False)
+        self.show_message("Starting the call…")
+        starter, sink = self._start_call, self.bridge.publish
+        self.jobs.run(lambda: starter(sink), self._call_started, self._call_refused, what="starting the call")
         return True
+
+    def _call_started(self, handle: CallHandle) -> None:
+        self._starting = False
+        self._handle = handle
+        self.start_button.setEnabled(True)
+        self.statusBar().clearMessage()
+        self.model.start_clock()
+
+    def _call_refused(self, exc: CopilotError) -> None:
+        """No device, no model: say so and stay ready."""
+        self._starting = False
+        self.start_button.setEnabled(True)
+        self.statusBar().clearMessage()
+        self.show_problem(str(exc))
+        self.call_refused.emit(str(exc))
+
+    def _model_failed(self, exc: CopilotError) -> None:
+        self.show_problem(str(exc))
 
     def stop_call(self) -> None:
         handle, self._handle = self._handle, None
@@ -355,13 +378,7 @@ class MainWindow(QMainWindow):
         self.start_button.setEnabled(False)
         self.show_message("Finishing: transcribing the last words…")
         # Stopping drains the transcriber, which can take a moment: never on the GUI thread.
-        threading.Thread(target=self._stop, args=(handle,), name="copilot-stop", daemon=True).start()
-
-    def _stop(self, handle: CallHandle) -> None:
-        try:
-            handle.stop()
-        except CopilotError as exc:
-            self.bridge.publish(Problem(str(exc)))
+        self.jobs.run(handle.stop, lambda _none: None, lambda exc: self.show_problem(str(exc)), what="ending the call")
 
     def new_call(self) -> None:
         self.model.reset()

@@ -11,8 +11,8 @@ from copilot.audio.decode import load_audio
 pytestmark = pytest.mark.slow
 
 
-def test_real_speech(transcriber, shared_dir) -> None:
-    audio = load_audio(shared_dir / "real_audio/openai_whisper/jfk.flac")
+def test_real_speech(transcriber, testdata) -> None:
+    audio = load_audio(testdata / "real_audio/jfk.flac")
     result = transcriber.transcribe(audio.channels[0])
     reference = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
     assert wer([(reference, result.text)]) < 0.1
@@ -26,8 +26,8 @@ def test_silence_and_noise_give_nothing(transcriber) -> None:
         assert transcriber.transcribe(audio).text == ""
 
 
-def test_stereo_channels_transcribed_apart(transcriber, shared_dir) -> None:
-    audio = load_audio(shared_dir / "real_audio/faster_whisper/stereo_diarization.wav")
+def test_stereo_channels_transcribed_apart(transcriber, testdata) -> None:
+    audio = load_audio(testdata / "real_audio/stereo_diarization.flac")
     left = transcriber.transcribe(audio.channels[0]).text
     right = transcriber.transcribe(audio.channels[1]).text
     assert "wizard" in left.lower() and "horizon" in right.lower()

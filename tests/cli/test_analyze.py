@@ -112,6 +112,41 @@ def test_transcript_json_gives_the_verdict(home: Path, transcript_file: Path) ->
     assert [u["speaker"] for u in verdict["utterances"]] == ["rep", "rep", "prospect"]
 
 
+def test_a_short_vertical_is_stored_under_its_canonical_name(home: Path, transcript_file: Path) -> None:
+    """``--vertical cs`` and ``--vertical customer_success`` are one vertical in the history's pattern."""
+    for vertical in ("cs", "customer_success"):
+        proc = copilot("analyze", str(transcript_file), "--json", "--vertical", vertical, home=home)
+        assert proc.returncode == 0, proc.stderr
+    history = copilot("history", "--json", home=home)
+    assert history.returncode == 0, history.stderr
+    assert [c["vertical"] for c in json.loads(history.stdout)["calls"]] == ["customer_success", "customer_success"]
+
+
+def test_an_unknown_vertical_is_bad_usage(home: Path, transcript_file: Path) -> None:
+    proc = copilot("analyze", str(transcript_file), "--json", "--vertical", "astrology", home=home)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stdout == ""
+    assert "astrology" in proc.stderr and "customer_success" in proc.stderr  # names the known ones
+    assert not (home / "history.sqlite3").exists()
+
+
+def test_the_call_date_is_the_transcripts_else_the_files_time(home: Path, transcript_file: Path,
+                                                               tmp_path: Path) -> None:
+    """given (--started-at) > the transcript's started_at > the file's modification time."""
+    import datetime as dt
+
+    undated = tmp_path / "undated.json"
+    data = json.loads(transcript_file.read_text())
+    del data["started_at"]
+    undated.write_text(json.dumps(data))
+    mtime = dt.datetime(2025, 3, 4, 9, 30, 15).timestamp()
+    os.utime(undated, (mtime, mtime))
+    for args in ((str(transcript_file),), (str(undated),), (str(transcript_file), "--started-at", "2026-12-01T08:00")):
+        assert copilot("analyze", *args, "--json", home=home).returncode == 0
+    history = copilot("history", "--json", home=home)
+    dates = sorted(c["started_at"] for c in json.loads(history.stdout)["calls"])
+    assert dates == ["2025-03-04T09:30:15", "2026-11-19T10:00:00", "2026-12-01T08:00:00"]
+
+
 def test_out_writes_every_export(home: Path, transcript_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = copilot("analyze", str(transcript_file), "--out", str(out), home=home)
@@ -124,10 +159,10 @@ def test_out_writes_every_export(home: Path, transcript_file: Path, tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_recording_end_to_end(home: Path, shared_dir: Path) -> None:
-    """A shared call: every key, every utterance with the right speaker, and it lands in the history."""
-    truth = json.loads((shared_dir / "calls/cs-04.json").read_text())
-    proc = copilot("analyze", str(shared_dir / "calls/cs-04.flac"), "--json", home=home)
+def test_recording_end_to_end(home: Path, testdata: Path) -> None:
+    """A two-channel call: every key, every utterance with the right speaker, and it lands in the history."""
+    truth = json.loads((testdata / "calls/cs-04.json").read_text())
+    proc = copilot("analyze", str(testdata / "calls/cs-04.flac"), "--json", home=home)
     assert proc.returncode == 0, proc.stderr
     verdict = json.loads(proc.stdout)
     assert VERDICT_KEYS <= verdict.keys()
@@ -142,8 +177,8 @@ def test_recording_end_to_end(home: Path, shared_dir: Path) -> None:
 
 
 @pytest.mark.slow
-def test_silence_and_noise_has_no_words(home: Path, shared_dir: Path) -> None:
-    proc = copilot("analyze", str(shared_dir / "calls/silence_and_noise.flac"), "--json", "--no-save", home=home)
+def test_silence_and_noise_has_no_words(home: Path, testdata: Path) -> None:
+    proc = copilot("analyze", str(testdata / "calls/silence_and_noise.flac"), "--json", "--no-save", home=home)
     assert proc.returncode == 0, proc.stderr
     verdict = json.loads(proc.stdout)
     assert verdict["utterances"] == []
@@ -151,8 +186,8 @@ def test_silence_and_noise_has_no_words(home: Path, shared_dir: Path) -> None:
 
 
 @pytest.mark.slow
-def test_mono_recording_says_speakers_are_mixed(home: Path, shared_dir: Path, tmp_path: Path) -> None:
-    data, rate = sf.read(shared_dir / "calls/itsd-04.flac", dtype="float32")
+def test_mono_recording_says_speakers_are_mixed(home: Path, testdata: Path, tmp_path: Path) -> None:
+    data, rate = sf.read(testdata / "calls/itsd-04.flac", dtype="float32")
     sf.write(tmp_path / "mono.wav", data.mean(axis=1), rate)
     proc = copilot("analyze", str(tmp_path / "mono.wav"), "--json", "--no-save", home=home)
     assert proc.returncode == 0, proc.stderr

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from copilot.session.utterance import Utterance
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 
 UTTERANCES = (
     Utterance("rep", 1690.0, 1694.5, "I'll send you some info after this and we can go from there."),
@@ -102,9 +99,3 @@ def utterances() -> tuple[Utterance, ...]:
 def verdict() -> dict[str, Any]:
     return copy.deepcopy(VERDICT)
 
-
-@pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not here")
-    return SHARED.resolve()

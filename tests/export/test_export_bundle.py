@@ -160,17 +160,15 @@ def test_verdict_json_is_exactly_the_object(
     assert "“ja” — über" in (tmp_path / "verdict.json").read_text(encoding="utf-8")
 
 
-def test_real_call_from_shared(tmp_path: Path, shared_dir: Path, verdict: dict[str, Any]) -> None:
-    path = shared_dir / "calls" / "sales-01.json"
-    if not path.is_file():
-        pytest.skip("sales-01.json is not in ../shared/calls")
+def test_real_call(tmp_path: Path, testdata: Path, verdict: dict[str, Any]) -> None:
+    path = testdata / "calls" / "sales-04.json"
     call = parse_transcript(json.loads(path.read_text(encoding="utf-8")), str(path))
     verdict["utterances"] = [u.to_dict() for u in call.utterances]
     verdict["next_step"]["when"] = "2026-11-15T10:00:00"
     written = write_exports(tmp_path, call.utterances, verdict, vertical="sales")
     assert [p.name for p in written] == list(EXPORT_NAMES)
     assert load_transcript(tmp_path / "transcript.json").utterances == call.utterances
-    assert "Thanks, Marcus." in (tmp_path / "transcript.txt").read_text(encoding="utf-8")
+    assert "Thanks again for the time, Leah." in (tmp_path / "transcript.txt").read_text(encoding="utf-8")
 
 
 def test_stale_invite_from_an_earlier_export_is_removed(tmp_path) -> None:

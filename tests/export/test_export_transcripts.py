@@ -157,10 +157,9 @@ def test_empty_call_gives_valid_empty_files() -> None:
     assert "Nothing was said" in to_markdown([])
 
 
-def test_real_call_from_shared_round_trips(shared_dir: Path) -> None:
-    path = shared_dir / "calls" / "sales-01.json"
-    if not path.is_file():
-        pytest.skip("sales-01.json is not in ../shared/calls")
+@pytest.mark.parametrize("name", ["itsd-04", "sales-04", "cs-04", "recruiting-02"])
+def test_real_calls_round_trip(testdata: Path, name: str) -> None:
+    path = testdata / "calls" / f"{name}.json"
     call = parse_transcript(json.loads(path.read_text(encoding="utf-8")), str(path))
     assert parse_transcript(json.loads(to_json(call.utterances))).utterances == call.utterances
     assert len(_srt_cues(to_srt(call.utterances))) == len(call.utterances)

@@ -109,10 +109,10 @@ def _channel(path, ch):
     return data[:, ch]
 
 
-def test_real_calls_each_line_is_found_and_ended_quickly(shared_dir) -> None:
+def test_real_calls_each_line_is_found_and_ended_quickly(testdata) -> None:
     """webrtcvad + Silero on real rendered calls: every line found, its end decided within 0.5 s."""
-    for name in ("cs-01", "sales-03", "itsd-04"):
-        path = shared_dir / "calls" / f"{name}.flac"
+    for name in ("itsd-04", "sales-04", "cs-04", "recruiting-02"):
+        path = testdata / "calls" / f"{name}.flac"
         truth = json.loads(path.with_suffix(".json").read_text())["utterances"]
         for ch, speaker in enumerate(("rep", "prospect")):
             finals = [s for s in run(Endpointer(speaker), _channel(path, ch)) if s.final]
@@ -122,8 +122,8 @@ def test_real_calls_each_line_is_found_and_ended_quickly(shared_dir) -> None:
                 assert -0.3 < max(s.made_at for s in cover) - u["end"] < 0.5
 
 
-def test_silence_and_noise_never_make_a_segment(shared_dir) -> None:
-    path = shared_dir / "calls" / "silence_and_noise.flac"
+def test_silence_and_noise_never_make_a_segment(testdata) -> None:
+    path = testdata / "calls" / "silence_and_noise.flac"
     for ch in (0, 1):
         ep = Endpointer("rep")
         assert [s for s in run(ep, _channel(path, ch))] == []

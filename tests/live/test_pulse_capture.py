@@ -73,8 +73,8 @@ def _wav(path: Path, audio: np.ndarray, lead: float = 2.5) -> Path:
     return path
 
 
-def test_live_capture_hears_both_sides_with_the_right_speakers(pulse, shared_dir, tmp_path: Path) -> None:
-    call = shared_dir / "calls" / "itsd-04.flac"
+def test_live_capture_hears_both_sides_with_the_right_speakers(pulse, testdata, tmp_path: Path) -> None:
+    call = testdata / "calls" / "itsd-04.flac"
     truth = json.loads(call.with_suffix(".json").read_text())["utterances"]
     data, rate = sf.read(str(call), dtype="float32")
     assert rate == 16000

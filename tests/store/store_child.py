@@ -18,13 +18,15 @@ from copilot.store import CallJournal, Store
 def journal(data_dir: str, n: str, hold: str = "") -> None:
     j = CallJournal.start(data_dir, started_at="2026-11-21T09:00:00", source="live", vertical="recruiting")
     print("started", flush=True)
+    said = []
     for i in range(int(n)):
-        j.append(Utterance("rep" if i % 2 == 0 else "prospect", 2.0 * i, 2.0 * i + 1.5, f"said {i} " + "x" * 200))
+        said.append(Utterance("rep" if i % 2 == 0 else "prospect", 2.0 * i, 2.0 * i + 1.5, f"said {i} " + "x" * 200))
+        j.append(said[-1])
         print(f"ack {i}", flush=True)  # shown only after it is durable: the CallSession contract
     if hold:
         print("ready", flush=True)
         sys.stdin.read()
-    j.finish({"next_steps_secured": True, "commitment_level": 4}, "complete")
+    j.finish(said, {"next_steps_secured": True, "commitment_level": 4}, "complete")
     print("finished", flush=True)
 
 

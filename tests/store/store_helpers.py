@@ -14,7 +14,8 @@ from copilot.coach.state import CRITERIA, STAGES
 from copilot.session.utterance import Utterance
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parents[1] / ".." / "shared"
+DATA = HERE.parent / "data"  # the suite's own calls (tests/data/README.md)
+DEMO = HERE.parents[1] / "assets" / "demo" / "demo_call.json"
 
 
 def make_verdict(secured: bool | None = None, *, missed: tuple[str, ...] = (), skipped: tuple[str, ...] = (),

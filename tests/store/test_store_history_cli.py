@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from store_helpers import SHARED, make_verdict, python_child, utterances
+from store_helpers import DATA, DEMO, make_verdict, python_child, utterances
 
 from copilot.cli import main
 from copilot.store import Store
@@ -136,27 +136,18 @@ def test_a_killed_call_shows_up_as_interrupted(home: Path) -> None:
 
 def test_five_analyzed_calls(home: Path) -> None:
     """The issue's check: analyze five calls with COPILOT_HOME set, then history lists them with the right share."""
-    calls = SHARED / "calls"
-    if not calls.is_dir():
-        pytest.skip("no ../shared/calls")
-    try:
-        import copilot.commands.analyze  # noqa: F401
-        from copilot.coach import analyze  # noqa: F401
-    except ImportError:
-        pytest.skip("copilot analyze or the coach is not built yet")
     env = dict(os.environ, COPILOT_HOME=str(home))
-    names = ("sales-01", "sales-02", "cs-01", "itsd-01", "recruiting-01")
+    transcripts = [*sorted((DATA / "calls").glob("*-0?.json")), DEMO]
+    assert len(transcripts) == 5
     expected = []
-    for name in names:
-        result = subprocess.run([sys.executable, "-m", "copilot", "analyze", str(calls / f"{name}.json"), "--json"],
+    for path in transcripts:
+        result = subprocess.run([sys.executable, "-m", "copilot", "analyze", str(path), "--json"],
                                 env=env, capture_output=True, text=True, timeout=120, check=False)
         assert result.returncode == 0, result.stderr
         expected.append(json.loads(result.stdout)["next_steps_secured"])
     result = subprocess.run([sys.executable, "-m", "copilot", "history", "--json"], env=env,
                             capture_output=True, text=True, timeout=60, check=False)
     data = json.loads(result.stdout)
-    if len(data["calls"]) == 0:
-        pytest.skip("copilot analyze does not record calls in the history yet")
     assert len(data["calls"]) == 5
     assert sorted(c["next_steps_secured"] for c in data["calls"]) == sorted(expected)
     without = sum(1 for e in expected if not e)

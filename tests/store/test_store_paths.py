@@ -19,24 +19,29 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_override_wins_over_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_given_folder_is_used_and_the_environment_is_not_read(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store takes the folder it is given; --data-dir/COPILOT_HOME precedence is copilot.call.config's
+    (tests/call/test_config.py)."""
     monkeypatch.setenv("COPILOT_HOME", str(tmp_path / "env"))
     assert data_dir(tmp_path / "flag" / "nested") == tmp_path / "flag" / "nested"
     assert (tmp_path / "flag" / "nested").is_dir()
     assert not (tmp_path / "env").exists()
+    with Store.open(tmp_path / "other") as store:
+        assert store.path.parent == tmp_path / "other"
+    assert not (tmp_path / "env").exists()
 
 
-def test_env_var_when_no_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COPILOT_HOME", str(tmp_path / "env"))
-    assert data_dir() == tmp_path / "env"
-    assert data_dir("") == tmp_path / "env"
+def test_a_folder_is_required() -> None:
+    with pytest.raises(TypeError):
+        data_dir()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Store.open()  # type: ignore[call-arg]
 
 
-def test_platform_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("COPILOT_HOME", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr("sys.platform", "linux")
-    assert data_dir() == tmp_path / "xdg" / "call-copilot"
+def test_home_is_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert data_dir("~/copilot-data") == tmp_path / "copilot-data"
 
 
 @posix_only
@@ -54,7 +59,7 @@ def test_created_private_even_with_permissive_umask(tmp_path: Path) -> None:
         assert journal.path in files and Path(journal.path.with_suffix(".lock")) in files
         assert mode(path) == 0o700 and mode(path / "journal") == 0o700
         assert {p.name: oct(mode(p)) for p in files} == {p.name: "0o600" for p in files}
-        journal.finish(None)
+        journal.finish(utterances(1), None)
         store.close()
     finally:
         os.umask(old)

@@ -6,7 +6,8 @@ import threading
 
 from PySide6.QtCore import QThread
 
-from copilot.session.events import Finished, Lag, Level, Problem, Started, Transcribed
+from copilot.call.events import ClosingMode, Finished, Lag, Level, Problem, Started, StateChanged, Transcribed
+from copilot.coach import initial_state
 from copilot.session.utterance import Utterance
 from copilot.ui.bridge import EventBridge
 
@@ -15,20 +16,23 @@ def test_events_from_a_worker_thread_arrive_on_the_gui_thread(qtbot):
     bridge = EventBridge()
     seen: list[tuple[str, bool]] = []
     gui = QThread.currentThread()
-    for name in ("started", "transcribed", "problem", "finished"):
+    names = ("started", "transcribed", "state_changed", "problem", "closing", "finished")
+    for name in names:
         getattr(bridge, name).connect(lambda event, n=name: seen.append((n, QThread.currentThread() is gui)))
 
     def worker() -> None:
         bridge.publish(Started("2026-11-19T10:00:00", "test"))
         bridge.publish(Transcribed(Utterance("rep", 0.0, 1.0, "hello"), 1.2))
+        bridge.publish(StateChanged(initial_state(), 1.2))
         bridge.publish(Problem("microphone gone"))
+        bridge.publish(ClosingMode(1500.0, 1800.0))
         bridge.publish(Finished({"next_steps_secured": False}))
 
     thread = threading.Thread(target=worker)
     thread.start()
     thread.join()
-    qtbot.waitUntil(lambda: len(seen) == 4)
-    assert seen == [("started", True), ("transcribed", True), ("problem", True), ("finished", True)]
+    qtbot.waitUntil(lambda: len(seen) == len(names))
+    assert seen == [(name, True) for name in names]
 
 
 def test_levels_and_lag_are_coalesced_to_the_latest(qtbot):

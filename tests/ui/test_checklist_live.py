@@ -5,30 +5,30 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from copilot.session.call import CallSession
+from copilot.call.session import CallSession
+from copilot.call.settings import AppSettings
 from copilot.session.transcript import load_transcript
 from copilot.ui.bridge import EventBridge
 from copilot.ui.model import CallModel
-from copilot.ui.settings import AppSettings
 from copilot.ui.window import MainWindow
 
 DEMO = Path(__file__).resolve().parents[2] / "assets" / "demo" / "demo_call.json"
 SUMMARIZE_AT = 16  # "So let me make sure I captured everything…" (labels in demo_call.json)
 
 
-def _window(qtbot, clock) -> MainWindow:
-    window = MainWindow(CallModel(clock=clock, repaint_ms=0), EventBridge(), AppSettings(),
-                        start_call=lambda sink, settings: None)
+def _window(qtbot, clock, jobs) -> MainWindow:
+    window = MainWindow(CallModel(clock=clock, repaint_ms=0), EventBridge(), AppSettings(), jobs=jobs,
+                        start_call=lambda sink: None)
     qtbot.addWidget(window)
     window.show()
     return window
 
 
-def test_the_demo_call_ticks_every_stage_and_criterion_in_order(qtbot, clock):
+def test_the_demo_call_ticks_every_stage_and_criterion_in_order(qtbot, clock, jobs):
     from copilot.coach import Coach
 
     transcript = load_transcript(DEMO)
-    window = _window(qtbot, clock)
+    window = _window(qtbot, clock, jobs)
     session = CallSession(Coach(datetime(2026, 11, 19, 10, 0), "sales"), on_event=window.bridge.publish)
     live = window.live
     utterances = transcript.utterances
@@ -57,11 +57,11 @@ def test_the_demo_call_ticks_every_stage_and_criterion_in_order(qtbot, clock):
     assert "Thursday at 10am" in lock_tip or "invite" in lock_tip
 
 
-def test_coaching_moments_appear_as_they_happen(qtbot, clock):
+def test_coaching_moments_appear_as_they_happen(qtbot, clock, jobs):
     from copilot.coach import Coach
 
     transcript = load_transcript(DEMO)
-    window = _window(qtbot, clock)
+    window = _window(qtbot, clock, jobs)
     session = CallSession(Coach(datetime(2026, 11, 19, 10, 0), "sales"), on_event=window.bridge.publish)
     for u in transcript.utterances:
         session.add(u, u.end + 0.5)

@@ -1,4 +1,5 @@
-"""Calls started from the window through the real live pipeline (file replay), stopped, or refused."""
+"""Calls started from the window through the call service and the real live pipeline (file replay), stopped,
+or refused."""
 
 from __future__ import annotations
 
@@ -9,29 +10,39 @@ from pathlib import Path
 
 import pytest
 
+from copilot.call import AppSettings, CallService, build_config
 from copilot.ui.bridge import EventBridge
-from copilot.ui.calls import replay_call_starter
 from copilot.ui.model import CallModel
-from copilot.ui.settings import AppSettings
 from copilot.ui.window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "assets" / "demo" / "demo_call.flac"
 
 
-def _window(qtbot, start_call, settings: AppSettings | None = None) -> MainWindow:
-    window = MainWindow(CallModel(repaint_ms=20), EventBridge(), settings or AppSettings(), start_call=start_call)
+def _service(home: Path, settings: AppSettings | None = None) -> CallService:
+    return CallService(build_config(data_dir=home, settings=settings or AppSettings(), environ={}))
+
+
+def _window(qtbot, jobs, service: CallService, speed: float, settings: AppSettings | None = None) -> MainWindow:
+    window = MainWindow(CallModel(repaint_ms=20), EventBridge(), settings or AppSettings(), jobs=jobs,
+                        prepare=service.transcriber,
+                        start_call=lambda sink: service.start_replay(DEMO, speed, sink, source="demo", as_live=True))
     qtbot.addWidget(window)
     window.show()
     return window
 
 
-def test_a_missing_model_is_a_message_and_the_window_stays_ready(qtbot, tmp_path):
-    start = replay_call_starter(DEMO, 4.0, tmp_path / "home")
-    window = _window(qtbot, start, AppSettings(model=str(tmp_path / "no-such-model")))
-    assert not window.start_call()
+def test_a_missing_model_is_a_message_and_the_window_stays_ready(qtbot, tmp_path, jobs):
+    settings = AppSettings(model=str(tmp_path / "no-such-model"))
+    window = _window(qtbot, jobs, _service(tmp_path / "home", settings), 4.0, settings)
+    qtbot.waitUntil(window.problem.isVisible, timeout=30_000)  # the model is loaded in the background, and fails
+    assert "model" in window.problem.text().lower()
+    with qtbot.waitSignal(window.call_refused, timeout=30_000) as refused:
+        assert window.start_call()
+    assert "model" in refused.args[0].lower()
     assert window.problem.isVisible() and "model" in window.problem.text().lower()
-    assert window.model.phase == "idle"
+    assert window.model.phase == "idle" and window.start_button.isEnabled()
+    assert jobs.reported.problems == []  # a known error: a message, not a bug report
 
 
 def test_demo_with_a_missing_model_exits_1_with_one_line(tmp_path):
@@ -44,8 +55,8 @@ def test_demo_with_a_missing_model_exits_1_with_one_line(tmp_path):
 
 
 @pytest.mark.slow
-def test_stop_mid_call_finishes_with_a_verdict_and_saves_the_call(qtbot, tmp_path):
-    window = _window(qtbot, replay_call_starter(DEMO, 6.0, tmp_path / "home", source="demo"))
+def test_stop_mid_call_finishes_with_a_verdict_and_saves_the_call(qtbot, tmp_path, jobs):
+    window = _window(qtbot, jobs, _service(tmp_path / "home"), 6.0)
     assert window.start_call()
     qtbot.waitUntil(lambda: len(window.model.finals) >= 4, timeout=120_000)
     window.stop_call()
@@ -64,12 +75,13 @@ def test_stop_mid_call_finishes_with_a_verdict_and_saves_the_call(qtbot, tmp_pat
 
 
 @pytest.mark.slow
-def test_keep_audio_leaves_a_stereo_recording_beside_the_call(qtbot, tmp_path):
+def test_keep_audio_leaves_a_stereo_recording_beside_the_call(qtbot, tmp_path, jobs):
     """With "Keep the call's audio" on, both sides are kept in one stereo FLAC that analyze can read back."""
     import soundfile as sf
 
     home = tmp_path / "home"
-    window = _window(qtbot, replay_call_starter(DEMO, 8.0, home, source="demo"), AppSettings(keep_audio=True))
+    settings = AppSettings(keep_audio=True)
+    window = _window(qtbot, jobs, _service(home, settings), 8.0, settings)
     assert window.start_call()
     qtbot.waitUntil(lambda: len(window.model.finals) >= 3, timeout=120_000)
     window.stop_call()

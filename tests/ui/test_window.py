@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from copilot.call.events import ClosingMode, Finished, Problem, Started, StateChanged, Transcribed
+from copilot.call.settings import AppSettings
 from copilot.coach.state import CloseState, Criterion, Evidence, NextStep, Stage
 from copilot.errors import DeviceError, ModelError
-from copilot.session.events import Finished, Problem, Started, StateChanged, Transcribed
 from copilot.session.utterance import Utterance
 from copilot.ui import crash
 from copilot.ui.bridge import EventBridge
 from copilot.ui.model import CallModel
-from copilot.ui.settings import AppSettings
 from copilot.ui.window import MainWindow
 
 
@@ -23,31 +23,40 @@ class Handle:
         self.stopped = True
 
 
-def make_window(qtbot, clock, start_call=None, minutes: int = 30) -> MainWindow:
+def make_window(qtbot, clock, jobs, start_call=None, minutes: int = 30) -> MainWindow:
     model = CallModel(clock=clock, repaint_ms=0)
-    window = MainWindow(model, EventBridge(), AppSettings(planned_minutes=minutes),
-                        start_call=start_call or (lambda sink, settings: Handle()))
+    window = MainWindow(model, EventBridge(), AppSettings(planned_minutes=minutes), jobs=jobs,
+                        start_call=start_call or (lambda sink: Handle()))
     qtbot.addWidget(window)
     window.show()
     return window
 
 
-def test_closing_mode_switches_on_five_minutes_before_the_planned_end(qtbot, clock):
-    window = make_window(qtbot, clock, minutes=30)
+def start(qtbot, window: MainWindow) -> None:
+    """Press Start and wait until the call is running (it starts in a background job)."""
     assert window.start_call()
-    model = window.model
-    assert model.phase == "live" and not model.closing_mode
+    assert not window.start_button.isEnabled()  # no second start while the first one is on its way
+    qtbot.waitUntil(lambda: window.model.phase == "live")
+    assert window.start_button.isEnabled() and window.start_button.text() == "Stop"
 
-    clock.advance(25 * 60 - 1)  # T−5:01
+
+def test_closing_mode_switches_on_when_the_call_says_so(qtbot, clock, jobs):
+    """The call service's clock decides T−5 min (tests/call/test_closing.py); the window shows it."""
+    window = make_window(qtbot, clock, jobs, minutes=30)
+    start(qtbot, window)
+    model = window.model
+    assert not model.closing_mode
+
+    clock.advance(25 * 60 - 1)  # T−5:01: the timer runs, nothing else happens on its own
     model.tick()
     model.flush()
     assert not model.closing_mode
     assert not window.timer.banner.isVisible()
     assert window.timer.clock.text() == "24:59 / 30:00"
 
+    clock.advance(1)  # T−5:00
     with qtbot.waitSignal(model.closing_mode_changed) as blocker:
-        clock.advance(1)  # T−5:00
-        model.tick()
+        window.bridge.publish(ClosingMode(25 * 60.0, 30 * 60.0))
     assert blocker.args == [True]
     model.flush()
     assert window.timer.banner.isVisible()
@@ -60,17 +69,21 @@ def test_closing_mode_switches_on_five_minutes_before_the_planned_end(qtbot, clo
     assert "01:00 over time" in window.timer.banner.text()
 
 
-def test_closing_mode_follows_a_changed_planned_length_and_ends_with_the_call(qtbot, clock):
-    window = make_window(qtbot, clock, minutes=30)
-    window.start_call()
+def test_closing_mode_takes_the_planned_end_of_the_call_and_ends_with_it(qtbot, clock, jobs):
+    window = make_window(qtbot, clock, jobs, minutes=30)
+    start(qtbot, window)
     clock.advance(10 * 60)
     window.model.tick()
     assert not window.model.closing_mode
-    window.model.set_planned_length(15 * 60)  # the settings changed mid-call
-    assert window.model.closing_mode
+    window.bridge.publish(ClosingMode(10 * 60.0, 15 * 60.0))  # the call was planned for 15 minutes
+    qtbot.waitUntil(lambda: window.model.closing_mode)
+    window.model.flush()
+    assert window.timer.clock.text() == "10:00 / 15:00" and "05:00 left" in window.timer.banner.text()
     window.bridge.publish(Finished({"next_steps_secured": False, "reason": "x", "commitment_level": 1}))
     qtbot.waitUntil(lambda: window.model.phase == "finished")
     assert not window.model.closing_mode
+    window.model.flush()
+    assert not window.timer.banner.isVisible()
 
 
 def test_replay_speed_runs_the_call_clock_faster(qtbot, clock):
@@ -79,7 +92,7 @@ def test_replay_speed_runs_the_call_clock_faster(qtbot, clock):
     clock.advance(30)  # 30 s of wall time at 4× is 2:00 of call time: T−5:00 of a 7-minute call
     model.tick()
     assert model.elapsed() == pytest.approx(120.0)
-    assert model.closing_mode
+    assert model.remaining() == pytest.approx(5 * 60.0)
 
 
 def _state() -> CloseState:
@@ -92,8 +105,8 @@ def _state() -> CloseState:
                       commitment_level=3, prompt="Try: “Does 2pm Tuesday work on your end?”")
 
 
-def test_state_renders_checklist_with_evidence_and_the_prompt(qtbot, clock):
-    window = make_window(qtbot, clock)
+def test_state_renders_checklist_with_evidence_and_the_prompt(qtbot, clock, jobs):
+    window = make_window(qtbot, clock, jobs)
     window.bridge.publish(Started("2026-11-19T10:00:00", "test"))
     window.bridge.publish(StateChanged(_state(), 120.0))
     qtbot.waitUntil(lambda: window.model.state is not None)
@@ -110,8 +123,8 @@ def test_state_renders_checklist_with_evidence_and_the_prompt(qtbot, clock):
     assert "not agreed yet" in live.next_step.text()
 
 
-def test_transcript_shows_speakers_and_replaces_grey_partials(qtbot, clock):
-    window = make_window(qtbot, clock)
+def test_transcript_shows_speakers_and_replaces_grey_partials(qtbot, clock, jobs):
+    window = make_window(qtbot, clock, jobs)
     bridge, model = window.bridge, window.model
     bridge.publish(Started("2026-11-19T10:00:00", "test"))
     bridge.publish(Transcribed(Utterance("prospect", 10.0, 11.0, "Tuesday at", final=False), 11.2))
@@ -128,29 +141,66 @@ def test_transcript_shows_speakers_and_replaces_grey_partials(qtbot, clock):
     assert "…" not in text  # the partial is gone, the stale one never shown
 
 
-def test_no_device_is_a_message_and_the_window_stays_ready(qtbot, clock):
-    def refuse(sink, settings):
+def test_no_device_is_a_message_and_the_window_stays_ready(qtbot, clock, jobs):
+    def refuse(sink):
         raise DeviceError("no audio input (microphone) found")
 
-    window = make_window(qtbot, clock, start_call=refuse)
-    assert not window.start_call()
+    window = make_window(qtbot, clock, jobs, start_call=refuse)
+    with qtbot.waitSignal(window.call_refused, timeout=10_000) as refused:
+        assert window.start_call()
+    assert "no audio input" in refused.args[0]
     assert window.problem.isVisible() and "no audio input" in window.problem.text()
     assert window.model.phase == "idle" and window.start_button.isEnabled()
+    assert jobs.reported.problems == []  # a known error, taken by the window: not reported as a bug
 
 
-def test_problem_events_during_the_call_are_shown_and_the_call_goes_on(qtbot, clock):
-    window = make_window(qtbot, clock)
-    window.start_call()
+def test_a_bug_while_starting_is_reported_as_a_bug_and_the_window_stays_ready(qtbot, clock, jobs):
+    def broken(sink):
+        raise ZeroDivisionError("a bug in starting the call")
+
+    window = make_window(qtbot, clock, jobs, start_call=broken)
+    assert window.start_call()
+    qtbot.waitUntil(lambda: bool(jobs.reported.problems), timeout=10_000)
+    [(message, bug)] = jobs.reported.problems
+    assert bug and "ZeroDivisionError" in message and "a bug in starting the call" in message
+    assert window.model.phase == "idle"
+
+
+def test_stop_ends_the_call_in_the_background(qtbot, clock, jobs):
+    handle = Handle()
+    window = make_window(qtbot, clock, jobs, start_call=lambda sink: handle)
+    start(qtbot, window)
+    window.toggle_call()  # Stop
+    assert not window.start_button.isEnabled()
+    qtbot.waitUntil(lambda: handle.stopped)
+    assert window.model.phase == "live"  # until the call publishes its verdict
+    window.bridge.publish(Finished({"next_steps_secured": False, "reason": "x", "commitment_level": 1}))
+    qtbot.waitUntil(lambda: window.model.phase == "finished")
+    assert window.pages.currentWidget() is window.summary
+
+
+def test_problem_events_during_the_call_are_shown_and_the_call_goes_on(qtbot, clock, jobs):
+    window = make_window(qtbot, clock, jobs)
+    start(qtbot, window)
     window.bridge.publish(Problem("the disk is full; the call goes on in memory"))
     qtbot.waitUntil(window.problem.isVisible)
     assert "disk is full" in window.problem.text()
     assert window.model.phase == "live"
 
 
-def test_compact_mode_is_small_and_on_top(qtbot, clock):
+def test_a_bug_event_is_shown_as_a_bug_and_the_call_goes_on(qtbot, clock, jobs):
+    window = make_window(qtbot, clock, jobs)
+    start(qtbot, window)
+    window.bridge.publish(Problem("the coach failed (KeyError: 'x') — this is a bug", bug=True))
+    qtbot.waitUntil(window.problem.isVisible)
+    assert "Bug: the coach failed" in window.problem.text()
+    assert window.model.phase == "live"
+
+
+def test_compact_mode_is_small_and_on_top(qtbot, clock, jobs):
     from PySide6.QtCore import Qt
 
-    window = make_window(qtbot, clock)
+    window = make_window(qtbot, clock, jobs)
     window.bridge.publish(StateChanged(_state(), 1.0))
     qtbot.waitUntil(lambda: window.model.state is not None)
     window.toggle_compact()
@@ -187,8 +237,8 @@ def test_a_bug_shows_a_crash_dialog_and_is_logged(qtbot, tmp_path, caplog):
     assert len(reporter.dialogs) == 1  # a known error is a message, not a crash dialog
 
 
-def test_transcript_follows_the_newest_line_unless_scrolled_up(qtbot, clock):
-    window = make_window(qtbot, clock)
+def test_transcript_follows_the_newest_line_unless_scrolled_up(qtbot, clock, jobs):
+    window = make_window(qtbot, clock, jobs)
     bridge, model, view = window.bridge, window.model, window.live.transcript
     bar = view.verticalScrollBar()
     for i in range(60):

@@ -1,7 +1,8 @@
 """The call in progress: final utterances in; journal, coach and events out.
 
-Every pipeline (file analysis, live capture, the demo replay, the app) goes through this one object,
-so there is exactly one place where a final utterance is made durable before it is shown.
+Every way a call happens (file analysis, live capture, the demo replay, the app) goes through this one
+object, so there is exactly one place where a final utterance is made durable before it is shown, and
+one place where the coach reads it.
 """
 
 from __future__ import annotations
@@ -11,29 +12,30 @@ import threading
 from datetime import datetime
 from typing import Any, Protocol
 
+from copilot.call.events import EventSink, Finished, Problem, StateChanged, Transcribed
 from copilot.coach import Coach
 from copilot.coach.state import CloseState
 from copilot.errors import OutputError
-from copilot.session.events import EventSink, Finished, Problem, StateChanged, Transcribed
 from copilot.session.utterance import Utterance
 
 log = logging.getLogger(__name__)
 
 
 class Journal(Protocol):
-    """Durable storage for the call in progress (``copilot.store`` provides the real one)."""
+    """Durable storage for the call in progress (``copilot.store.journal.CallJournal`` is the real one)."""
 
     def append(self, utterance: Utterance) -> None:
         """Write one final utterance durably; raise OutputError when the disk refuses."""
 
-    def finish(self, verdict: dict[str, Any], status: str) -> None:
-        """Record the verdict and close the call."""
+    def finish(self, utterances: tuple[Utterance, ...], verdict: dict[str, Any] | None, status: str) -> int | None:
+        """Record the whole call (every final utterance, and the verdict) and close the journal."""
 
 
 class CallSession:
     """Feeds final utterances to the coach, journals them first, and publishes events.
 
-    Thread-safe: the transcriber worker calls ``add``; the UI thread may call ``finish``.
+    Thread-safe: the transcriber worker calls ``add``; another thread may call ``finish``. A bug in the coach
+    is logged and shown as a bug; the utterance is kept and shown all the same.
     """
 
     def __init__(self, coach: Coach, on_event: EventSink | None = None, journal: Journal | None = None) -> None:
@@ -41,6 +43,7 @@ class CallSession:
         self._emit = on_event or (lambda event: None)
         self._journal = journal
         self._journal_failed = False
+        self._coach_failed = False
         self._lock = threading.Lock()
         self._utterances: list[Utterance] = []
         self._finished: dict[str, Any] | None = None
@@ -61,32 +64,54 @@ class CallSession:
 
     def add(self, utterance: Utterance, emitted_at: float) -> CloseState:
         """A final utterance: journal it, then show it, then update the coach."""
+        bug = None
         with self._lock:
             if self._finished is not None:
                 raise RuntimeError("the call has already finished")
             self._write_journal(utterance)
             self._utterances.append(utterance)
             before = self._coach.state
-            state = self._coach.feed(utterance)
+            if not self._coach_failed:
+                try:
+                    self._coach.feed(utterance)
+                except Exception as exc:  # a bug in the coach must not cost the transcript
+                    log.exception("the coach failed on %r", utterance.text)
+                    self._coach_failed = True
+                    bug = f"the coach failed ({type(exc).__name__}: {exc}) — this is a bug; the transcript goes on"
+            state = self._coach.state
         self._emit(Transcribed(utterance, emitted_at))
+        if bug is not None:
+            self._emit(Problem(bug, bug=True))
         if state != before:
             self._emit(StateChanged(state, emitted_at))
         return state
 
     def finish(self, status: str = "complete") -> dict[str, Any]:
-        """End the call once: compute the verdict, close the journal, publish it."""
+        """End the call once: compute the verdict, hand the whole call to the journal, publish the verdict."""
         with self._lock:
             if self._finished is None:
-                self._finished = self._coach.verdict()
+                self._finished = self._verdict()
                 if self._journal is not None:
-                    # Even after a failed append: the journal then saves the whole call from the verdict.
+                    # Even after a failed append: the journal saves every utterance held here.
                     try:
-                        self._journal.finish(self._finished, status)
+                        self._journal.finish(tuple(self._utterances), self._finished, status)
                     except OutputError as exc:
                         self._report(str(exc))
             verdict = self._finished
         self._emit(Finished(verdict, status))
         return verdict
+
+    def _verdict(self) -> dict[str, Any]:
+        try:
+            return self._coach.verdict()
+        except Exception as exc:  # a bug: the call is still saved, with the verdict computed so far missing
+            log.exception("the coach could not give its verdict")
+            self._emit(Problem(f"the coach could not give its verdict ({type(exc).__name__}) — this is a bug",
+                               bug=True))
+            from copilot.coach import initial_state, state_to_dict
+
+            return {**state_to_dict(initial_state()), "reason": "No verdict: the coach failed (a bug, logged).",
+                    "utterances": [u.to_dict() for u in self._utterances]}
 
     def _write_journal(self, utterance: Utterance) -> None:
         if self._journal is None or self._journal_failed:

@@ -1,7 +1,8 @@
 """The app's settings: one typed object, loaded once at start-up and passed down.
 
 Stored as ``settings.json`` in the data folder (so ``--data-dir``/``COPILOT_HOME`` move it too), with
-a version number for later migrations. Qt-free on purpose: the app reads it, nothing else needs to.
+a version number for later migrations. Qt-free on purpose: ``copilot.call.config`` merges it with the
+command line and the environment into the run's ``Config``; the app's dialog edits it.
 Written atomically; a damaged file falls back to the defaults with a logged warning.
 """
 
@@ -13,13 +14,13 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from copilot.coach.playbook import VERTICALS
 from copilot.export.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 
 VERSION = 1
 FILE_NAME = "settings.json"
-VERTICALS = ("sales", "recruiting", "customer_success", "real_estate", "it_service_desk")
 MODELS = ("tiny.en", "base", "base.en", "small.en")
 
 

@@ -1,0 +1,325 @@
+"""The call service: the one Qt-free place where a call is put together.
+
+``copilot live``, ``copilot demo``, the app and ``copilot analyze`` all come through here, so they cannot
+drift apart: one speech model per process (cached), one rule for the call's date, the canonical vertical,
+one data folder, the journal opened before the first word, the recorder when the user keeps audio, the
+closing-mode clock, and one stream of typed events. The UI renders the events and forwards the user's
+actions; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from copilot.call.closing import ClosingClock
+from copilot.call.config import Config
+from copilot.call.events import ClosingMode, EventSink, Problem, Started
+from copilot.call.session import CallSession
+from copilot.errors import CopilotError, DeviceError
+from copilot.session.transcript import Transcript
+from copilot.session.utterance import Utterance
+
+if TYPE_CHECKING:
+    from copilot.asr.live import LivePipeline
+    from copilot.asr.transcriber import Transcriber
+    from copilot.audio.frames import CallClock
+    from copilot.audio.recorder import CallRecorder
+    from copilot.audio.source import AudioSource
+    from copilot.store import Store
+    from copilot.store.journal import CallJournal
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, float], None]  # (seconds of audio done, seconds in all)
+MONO_NOTE = "the recording is mono: speakers are told apart by turn-taking alone"
+
+
+def usable_config(config: Config) -> tuple[Config, str | None]:
+    """The configuration with data folders that exist (created private), or a temporary folder and the reason:
+    the app still opens when its folder cannot be made."""
+    from copilot.store.paths import ensure_private_dir
+
+    try:
+        ensure_private_dir(config.home)
+        ensure_private_dir(config.data_dir)
+        return config, None
+    except CopilotError as exc:
+        fallback = Path(tempfile.mkdtemp(prefix="call-copilot-"))
+        return replace(config, home=fallback, data_dir=fallback), \
+            f"{exc}; using {fallback} for now (nothing will be kept after you quit)"
+
+
+def call_started_at(*, given: datetime | None = None, recorded: datetime | None = None) -> datetime:
+    """The call's date (DESIGN.md): what the user or the transcript says, else the recording's time, else now."""
+    when = given or recorded or datetime.now()
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return when.replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class AnalyzedCall:
+    """A recording or transcript after analysis: what was said, when the call was, and the verdict."""
+
+    transcript: Transcript
+    started_at: datetime
+    vertical: str
+    verdict: dict[str, Any]
+    call_id: int | None = None  # in the history, when it was saved
+
+
+@dataclass(frozen=True)
+class RecoveredCall:
+    """A call that died (crash, kill, power cut) and was put back into the history from its journal."""
+
+    call_id: int
+    started_at: str
+    utterance_count: int
+
+
+class RunningCall:
+    """A call in progress. When its sources end, or ``stop`` is called, the session finishes once and the
+    verdict is published (``Finished``); the pipeline's own worker does that, no thread of its own."""
+
+    def __init__(self, service: CallService, pipeline: LivePipeline, session: CallSession,
+                 journal: CallJournal | None, recorder: CallRecorder | None, started_at: datetime) -> None:
+        self.service = service
+        self.pipeline = pipeline
+        self.session = session
+        self.journal = journal
+        self.recorder = recorder
+        self.started_at = started_at
+        self.verdict: dict[str, Any] | None = None
+        self._ended = threading.Event()
+
+    def _on_pipeline_done(self) -> None:
+        """Called once by the pipeline's worker after the last final was transcribed."""
+        try:
+            if self.recorder is not None:
+                self.recorder.close()
+            self.verdict = self.session.finish()
+        finally:
+            self._ended.set()
+
+    def stop(self) -> None:
+        """End the call: close the sources, transcribe what is left, publish the verdict; blocks until then."""
+        self.pipeline.stop()
+        self._ended.wait()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the call has ended and its verdict is out; True when it has."""
+        return self._ended.wait(timeout)
+
+    @property
+    def utterances(self) -> tuple[Utterance, ...]:
+        return self.session.utterances
+
+
+class CallService:
+    """Puts calls together from a ``Config``. Constructing it does no I/O; the model loads on first need."""
+
+    def __init__(self, config: Config) -> None:
+        self._config = config
+        self._models: dict[tuple[str, int, str], Transcriber] = {}
+        self._models_lock = threading.Lock()
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    def reconfigure(self, config: Config) -> None:
+        """New settings from the user; the next call uses them (a loaded model stays cached)."""
+        self._config = config
+
+    # -- the speech model ----------------------------------------------------------------------------------
+    def transcriber(self) -> Transcriber:
+        """The configured speech model, loaded once per process (ModelError when it cannot be)."""
+        cfg = self._config
+        key = (cfg.model or "", cfg.cpu_threads, cfg.vocabulary or "")
+        with self._models_lock:
+            if key not in self._models:
+                from copilot.asr.transcriber import Transcriber
+
+                self._models[key] = Transcriber.load(cfg.model, cpu_threads=cfg.cpu_threads,
+                                                     vocabulary=cfg.vocabulary, allow_download=cfg.allow_download)
+            return self._models[key]
+
+    def prepare(self) -> None:
+        """Load everything a call needs before it starts (the speech model, the coach's learned reader), so the
+        first words of the call do not wait for a model; the app runs this as a background job."""
+        self.transcriber()
+        from copilot.coach.learned import default_reader
+
+        default_reader()
+
+    # -- live calls ----------------------------------------------------------------------------------------
+    def start_live(self, sink: EventSink) -> RunningCall:
+        """A call on the microphone and system audio chosen in the configuration."""
+        from copilot.audio.capture import open_live_sources
+        from copilot.audio.frames import MonotonicClock
+
+        cfg = self._config
+        sources, problems = open_live_sources(cfg.mic, cfg.system_source)
+        if not sources:
+            raise DeviceError("nothing to listen to: " + "; ".join(problems or ["no audio device found"]))
+        return self._begin(sources, MonotonicClock(), sink, call_started_at(), "live", problems)
+
+    def start_replay(self, path: str | Path, speed: float | None, sink: EventSink, *, source: str | None = None,
+                     as_live: bool = False, started_at: datetime | None = None) -> RunningCall:
+        """A recording played through the live pipeline at ``speed`` × real time (None: as fast as it goes).
+
+        The call's date is the recording's; ``as_live`` (the demo) makes it now, as if the call were happening.
+        """
+        from copilot.audio.replay import FileReplay
+
+        replay = FileReplay(path, speed)
+        recorded = None if as_live else datetime.fromtimestamp(Path(path).stat().st_mtime)
+        problems = [MONO_NOTE] if replay.mono else []
+        return self._begin(list(replay.sources), replay.clock, sink,
+                           call_started_at(given=started_at, recorded=recorded),
+                           source or str(Path(path).resolve()), problems)
+
+    def _begin(self, sources: Sequence[AudioSource], clock: CallClock, sink: EventSink, started_at: datetime,
+               source: str, problems: Sequence[str]) -> RunningCall:
+        from copilot.asr.live import LivePipeline
+
+        cfg = self._config
+        transcriber = self.transcriber()
+        recorder = self._recorder(started_at, sink) if cfg.keep_audio and cfg.save else None
+        journal = self._journal(started_at, source, recorder, sink) if cfg.save else None
+        session = CallSession(self._coach(started_at), on_event=sink, journal=journal)
+        closing = ClosingClock(cfg.planned_minutes * 60.0)
+
+        def tick(now: float) -> None:
+            if closing.update(now):
+                sink(ClosingMode(now, closing.planned_end_s))
+
+        pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink, recorder=recorder, on_tick=tick)
+        call = RunningCall(self, pipeline, session, journal, recorder, started_at)
+        pipeline.on_done = call._on_pipeline_done
+        sink(Started(started_at.isoformat(), source))
+        for message in problems:
+            sink(Problem(message))
+        try:
+            pipeline.start()
+        except DeviceError:
+            if journal is not None:
+                journal.discard()
+            if recorder is not None:
+                recorder.close()
+            raise
+        return call
+
+    def _coach(self, started_at: datetime) -> Any:
+        from copilot.coach import Coach
+
+        return Coach(started_at, self._config.vertical)
+
+    def _journal(self, started_at: datetime, source: str, recorder: CallRecorder | None,
+                 sink: EventSink) -> CallJournal | None:
+        from copilot.store.journal import CallJournal
+
+        return CallJournal.start_or_report(self._config.data_dir, started_at=started_at, source=source,
+                                           vertical=self._config.vertical,
+                                           audio_path=recorder.path if recorder is not None else None,
+                                           on_problem=lambda message: sink(Problem(message)),
+                                           keep_hint="export it before closing")
+
+    def _recorder(self, started_at: datetime, sink: EventSink) -> CallRecorder | None:
+        """A recorder for the call's audio when the user chose to keep it (Settings; off by default)."""
+        from copilot.audio.recorder import CallRecorder
+        from copilot.store.paths import ensure_private_dir
+
+        try:
+            folder = ensure_private_dir(self._config.data_dir / "recordings")
+            return CallRecorder(folder / f"call-{started_at:%Y%m%d-%H%M%S}.flac")
+        except CopilotError as exc:  # no recording must not mean no call
+            sink(Problem(f"{exc}; the call goes on without keeping the audio"))
+            return None
+
+    # -- files ---------------------------------------------------------------------------------------------
+    def read_call(self, path: Path, *, progress: Progress | None = None) -> Transcript:
+        """A transcript JSON as it is, or a recording transcribed (InputError for what cannot be read)."""
+        from copilot.session.transcript import is_transcript_file, load_transcript
+
+        if not path.exists():
+            from copilot.errors import InputError
+
+            raise InputError(f"{path}: no such file")
+        if path.is_dir():
+            from copilot.errors import InputError
+
+            raise InputError(f"{path}: is a folder, not a recording or transcript")
+        if is_transcript_file(path):
+            transcript = load_transcript(path)
+            if transcript.started_at is None:
+                recorded = datetime.fromtimestamp(path.stat().st_mtime)
+                transcript = Transcript(transcript.utterances, call_started_at(recorded=recorded),
+                                        transcript.vertical, transcript.speakers_separated, transcript.meta)
+            return transcript
+        from copilot.asr.recording import transcribe_recording
+        from copilot.audio.decode import load_audio
+
+        audio = load_audio(path)  # decoded once, before the model loads, so a bad file fails fast
+        return transcribe_recording(audio, self.transcriber(), progress=progress)
+
+    def analyze(self, transcript: Transcript, *, source: str, started_at: datetime | None = None,
+                vertical: str | None = None, on_problem: Callable[[str], None] | None = None) -> AnalyzedCall:
+        """The verdict on a whole call, recorded in the history unless the configuration says not to.
+
+        A history that cannot be written is reported through ``on_problem``; the verdict stands.
+        """
+        from copilot.call.config import check_vertical
+        from copilot.coach import Coach
+
+        when = call_started_at(given=started_at or transcript.started_at)
+        canonical = check_vertical(vertical or transcript.vertical or self._config.vertical)
+        coach = Coach(when, canonical, speakers_separated=transcript.speakers_separated)
+        for u in transcript.utterances:
+            coach.feed(u)
+        verdict = coach.verdict()
+        call_id = None
+        if self._config.save:
+            try:
+                with self.open_store() as store:
+                    call_id = store.save_call(transcript.utterances, verdict, started_at=when, source=source,
+                                              vertical=canonical)
+            except CopilotError as exc:
+                (on_problem or log.warning)(f"the call was not saved to the history: {exc}")
+        return AnalyzedCall(transcript, when, canonical, verdict, call_id)
+
+    # -- the history ---------------------------------------------------------------------------------------
+    def open_store(self) -> Store:
+        from copilot.store import Store
+
+        return Store.open(self._config.data_dir)
+
+    def recover(self) -> list[RecoveredCall]:
+        """Put every call that died (its journal left behind) into the history as interrupted, with its verdict."""
+        from copilot.store.journal import recover_interrupted
+
+        def judge(utterances: Sequence[Utterance], started_at: datetime, vertical: str) -> dict[str, Any]:
+            from copilot.coach import analyze
+
+            return analyze(list(utterances), started_at, vertical=vertical)
+
+        found = recover_interrupted(self._config.data_dir, judge)
+        if not found:
+            return []
+        with self.open_store() as store:
+            calls = {c["id"]: c for c in store.list_calls()}
+        return [RecoveredCall(i, str(calls.get(i, {}).get("started_at") or ""),
+                              int(calls.get(i, {}).get("utterance_count") or 0)) for i in found]
+
+    def devices(self) -> Any:
+        """The microphones and system-audio sources (``copilot devices`` and the settings dialog)."""
+        from copilot.audio.devices import list_devices
+
+        return list_devices()
