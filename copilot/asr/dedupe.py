@@ -124,6 +124,41 @@ class EchoGate:
         return echo
 
 
+FRAME = 480  # 30 ms, the live endpointer's frame
+
+
+def echo_mask(mic: np.ndarray, system: np.ndarray, gate: EchoGate | None = None) -> np.ndarray:
+    """For a whole recording: which 30 ms frames of the microphone are the other party's voice leaking in.
+
+    The same gate as the live path, fed the way the live pipeline feeds it (system audio first), so a stereo
+    file recorded with the rep on loudspeakers is read the way the live call would have been.
+    """
+    gate = gate or EchoGate()
+    n = min(mic.shape[0], system.shape[0]) // FRAME
+    mask = np.zeros(n, dtype=bool)
+    for k in range(n):
+        t = k * FRAME / SAMPLE_RATE
+        gate.reference(t, system[k * FRAME:(k + 1) * FRAME])
+        mask[k] = gate(t, mic[k * FRAME:(k + 1) * FRAME])
+    return mask
+
+
+def without_echo(mic: np.ndarray, system: np.ndarray) -> np.ndarray:
+    """The microphone channel with the other party's leaked voice silenced (frames flagged by ``echo_mask``,
+    widened by two frames either side so the gate's attack and release do not leave fragments)."""
+    mask = echo_mask(mic, system)
+    if not mask.any():
+        return mic
+    wide = mask.copy()
+    for shift in (1, 2):
+        wide[shift:] |= mask[:-shift]
+        wide[:-shift] |= mask[shift:]
+    out = np.array(mic, dtype=np.float32, copy=True)
+    for k in np.flatnonzero(wide):
+        out[k * FRAME:(k + 1) * FRAME] = 0.0
+    return out
+
+
 def _power_db(db: np.ndarray) -> float:
     return float(10.0 * np.log10(np.mean(10.0 ** (db / 10.0)) + 1e-10))
 

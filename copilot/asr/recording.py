@@ -12,6 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
+from copilot.asr.dedupe import DuplicateFilter, without_echo
 from copilot.asr.segmenter import Segment, SegmenterOptions, cut, merge_turns, speech_spans
 from copilot.asr.transcriber import Transcriber
 from copilot.audio.decode import DecodedAudio, load_audio
@@ -23,9 +26,19 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, float], None]  # (seconds of audio done, seconds in all)
 
 
-def segment_audio(audio: DecodedAudio, options: SegmenterOptions = SegmenterOptions()) -> list[Segment]:
+def rep_channel(audio: DecodedAudio) -> np.ndarray:
+    """The rep's microphone, with the other party's voice that leaked in from loudspeakers silenced (stereo only)."""
+    mic = audio.channels[0]
+    if not audio.stereo or len(audio.channels) < 2:
+        return mic
+    return without_echo(mic, audio.channels[1])
+
+
+def segment_audio(audio: DecodedAudio, options: SegmenterOptions = SegmenterOptions(),
+                  mic: np.ndarray | None = None) -> list[Segment]:
     """Speech turns across the recording's channels, in time order."""
-    spans = [speech_spans(channel, options) for channel in audio.channels[:2]]
+    channels = [mic if mic is not None else audio.channels[0], *audio.channels[1:2]]
+    spans = [speech_spans(channel, options) for channel in channels]
     return merge_turns(spans, options)
 
 
@@ -40,7 +53,10 @@ def transcribe_recording(source: str | Path | DecodedAudio, transcriber: Transcr
                          started_at: datetime | None = None) -> Transcript:
     """Transcribe a recording (a path, or audio already decoded); raises InputError for unusable files."""
     audio = source if isinstance(source, DecodedAudio) else load_audio(source)
-    segments = segment_audio(audio)
+    mic = rep_channel(audio)
+    segments = segment_audio(audio, mic=mic)
+    channels = [mic, *audio.channels[1:2]]
+    dupes = DuplicateFilter() if audio.stereo else None
     total = sum(s.duration for s in segments) or 1.0
     done = 0.0
     if progress:
@@ -48,14 +64,20 @@ def transcribe_recording(source: str | Path | DecodedAudio, transcriber: Transcr
     utterances: list[Utterance] = []
     turn = 0
     for segment in segments:
-        result = transcriber.transcribe(cut(audio.channels[segment.channel], segment))
+        result = transcriber.transcribe(cut(channels[segment.channel], segment))
         done += segment.duration
         if progress:
             progress(done, total)
         if not result.text:
             continue
         speaker = speaker_of(segment, turn, audio.stereo)
+        utterance = Utterance(speaker, round(segment.start, 3), round(segment.end, 3), result.text)
+        if dupes is not None:
+            if dupes.is_duplicate(utterance):
+                log.info("dropped a rep line that repeats the other party: %r", result.text)
+                continue
+            dupes.remember(utterance)
         turn += 1
-        utterances.append(Utterance(speaker, round(segment.start, 3), round(segment.end, 3), result.text))
+        utterances.append(utterance)
     return Transcript(tuple(utterances), started_at or audio.mtime, None, audio.stereo,
                       {"duration": audio.duration, "channels": audio.source_channels})

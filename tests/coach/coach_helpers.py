@@ -11,8 +11,7 @@ from copilot.session.utterance import Utterance
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-SHARED = (REPO / ".." / "shared").resolve()
-# The shared endings carry no started_at: every test resolves times against this Wednesday.
+# Endings without started_at: every test resolves times against this Wednesday.
 CALL_DATE = datetime(2026, 11, 18, 10, 0, 0)
 
 
