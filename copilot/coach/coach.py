@@ -36,6 +36,7 @@ from copilot.coach.state import (
     NextStep,
     Objection,
     Stage,
+    Verdict,
     WeakNextStep,
 )
 from copilot.coach.text import normalize, restore_case
@@ -152,7 +153,11 @@ class Coach:
         return self._state
 
     def verdict(self) -> dict[str, Any]:
-        """The DESIGN.md verdict object for the call so far (JSON-serialisable)."""
+        """The verdict on the call so far as DESIGN.md's object (``typed_verdict`` is the typed one)."""
+        return self.typed_verdict().to_json()
+
+    def typed_verdict(self) -> Verdict:
+        """The verdict on the call so far, typed."""
         from copilot.coach.verdict import build_verdict
 
         return build_verdict(self)

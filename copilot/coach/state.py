@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from copilot.session.utterance import Utterance
+
 CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
 STAGES = ("summarize", "confirm", "propose", "lock")
 OBJECTION_TYPES = ("think_about_it", "send_info", "discuss_with_team", "call_next_week", "not_ready")
@@ -127,3 +129,69 @@ class CloseState:
     metrics: Metrics = field(default_factory=Metrics)
     prompt: str = ""  # the single most useful thing for the rep to say now
     utterance_count: int = 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verdict on a whole call: the close state at its end, the reason, the transcript, and notes.
+
+    Typed all the way through the program; ``copilot.coach.verdict.verdict_to_json`` (``to_json``) is the one
+    place it becomes DESIGN.md's JSON, and ``verdict_from_json`` the one place a stored verdict is read back.
+    """
+
+    state: CloseState
+    reason: str
+    utterances: tuple[Utterance, ...] = ()
+    notes: tuple[str, ...] = ()
+    vertical: str = "sales"
+
+    @property
+    def next_steps_secured(self) -> bool:
+        return self.state.next_steps_secured
+
+    @property
+    def criteria(self) -> dict[str, Criterion]:
+        return self.state.criteria
+
+    @property
+    def stages(self) -> dict[str, Stage]:
+        return self.state.stages
+
+    @property
+    def next_step(self) -> NextStep | None:
+        return self.state.next_step
+
+    @property
+    def commitment_level(self) -> int:
+        return self.state.commitment_level
+
+    @property
+    def weak_next_steps(self) -> tuple[WeakNextStep, ...]:
+        return self.state.weak_next_steps
+
+    @property
+    def objections(self) -> tuple[Objection, ...]:
+        return self.state.objections
+
+    @property
+    def coaching(self) -> tuple[CoachingMoment, ...]:
+        return self.state.coaching
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.state.metrics
+
+    @property
+    def prompt(self) -> str:
+        return self.state.prompt
+
+    def to_json(self) -> dict[str, Any]:
+        from copilot.coach.verdict import verdict_to_json
+
+        return verdict_to_json(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Verdict:
+        from copilot.coach.verdict import verdict_from_json
+
+        return verdict_from_json(data)

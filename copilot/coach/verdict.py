@@ -14,8 +14,14 @@ from copilot.coach.state import (
     CoachingMoment,
     Criterion,
     Evidence,
+    Metrics,
     NextStep,
+    Objection,
+    Stage,
+    Verdict,
+    WeakNextStep,
 )
+from copilot.session.utterance import Utterance
 from copilot.session.clock import call_clock
 
 if TYPE_CHECKING:
@@ -137,31 +143,119 @@ def reason(coach: Coach, state: CloseState) -> str:
     return f"{lead}: {_join(missing)}{note}."
 
 
-def build_verdict(coach: Coach) -> dict[str, Any]:
-    """The verdict object of DESIGN.md, plus ``metrics``, ``signals``, ``notes`` and ``prompt``."""
+def build_verdict(coach: Coach) -> Verdict:
+    """The verdict on the call so far, typed (``to_json`` gives DESIGN.md's object)."""
     state = coach.state
-    d = state_to_dict(state)
     notes: list[str] = []
     if not coach.speakers_separated:
         notes.append(SPEAKERS_NOTE)
     for k in coach.dialogue.retractions:
         notes.append(f"Utterance {k} took back an earlier agreement.")
-    verdict: dict[str, Any] = {
-        "next_steps_secured": state.next_steps_secured,
-        "reason": reason(coach, state),
+    return Verdict(state=state, reason=reason(coach, state), utterances=coach.utterances, notes=tuple(notes),
+                   vertical=coach.vertical)
+
+
+def verdict_to_json(v: Verdict) -> dict[str, Any]:
+    """DESIGN.md's verdict object (plus ``metrics``, ``signals``, ``notes``, ``vertical``, ``prompt``)."""
+    d = state_to_dict(v.state)
+    return {
+        "next_steps_secured": v.next_steps_secured,
+        "reason": v.reason,
         "criteria": d["criteria"],
         "stages": d["stages"],
         "next_step": d["next_step"],
-        "commitment_level": state.commitment_level,
+        "commitment_level": v.commitment_level,
         "weak_next_steps": d["weak_next_steps"],
-        "objections": [{"utterance": o["utterance"], "type": o["type"], "try": o["try"]} for o in d["objections"]],
+        "objections": d["objections"],
         "coaching": d["coaching"],
-        "utterances": [{"speaker": u.speaker, "start": round(u.start, 3), "end": round(u.end, 3), "text": u.text}
-                       for u in coach.utterances],
+        "utterances": [u.to_dict() for u in v.utterances],
         "metrics": d["metrics"],
         "signals": d["signals"],
-        "notes": notes,
-        "vertical": coach.vertical,
-        "prompt": state.prompt,
+        "notes": list(v.notes),
+        "vertical": v.vertical,
+        "prompt": v.prompt,
     }
-    return verdict
+
+
+def _num(value: Any, default: float = 0.0) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def _evidence_from(items: Any) -> tuple[Evidence, ...]:
+    return tuple(Evidence(int(_num(e.get("utterance"))), _num(e.get("t")), _text(e.get("text")),
+                          _text(e.get("speaker"))) for e in _list(items))
+
+
+def _when_from(value: Any) -> tuple[datetime | None, bool]:
+    if not isinstance(value, str) or not value:
+        return None, True
+    try:
+        return datetime.fromisoformat(value), len(value) > 10
+    except ValueError:
+        return None, True
+
+
+def verdict_from_json(data: Any) -> Verdict:
+    """A verdict read back from its JSON (a stored call); tolerant of older or partial objects."""
+    from copilot.coach.coach import initial_state
+    from copilot.coach.state import CommitmentSignal
+
+    d = data if isinstance(data, dict) else {}
+    base = initial_state()
+    crit_in = d.get("criteria") if isinstance(d.get("criteria"), dict) else {}
+    criteria = {}
+    for name, default in base.criteria.items():
+        c = crit_in.get(name) if isinstance(crit_in.get(name), dict) else {}
+        met = bool(c.get("met"))
+        criteria[name] = Criterion(met=met, evidence=_evidence_from(c.get("evidence")),
+                                   kind=c.get("kind") if isinstance(c.get("kind"), str) else None,
+                                   confidence=_num(c.get("confidence"), 1.0 if met else 0.0))
+    stages_in = d.get("stages") if isinstance(d.get("stages"), dict) else {}
+    stages = {name: Stage(bool((stages_in.get(name) or {}).get("met")),
+                          _evidence_from((stages_in.get(name) or {}).get("evidence"))) for name in base.stages}
+    ns_in = d.get("next_step") if isinstance(d.get("next_step"), dict) else None
+    next_step = None
+    if ns_in is not None:
+        when, has_time = _when_from(ns_in.get("when"))
+        agreed = ns_in.get("agreed_by") if isinstance(ns_in.get("agreed_by"), list) else []
+        next_step = NextStep(action=ns_in.get("action") if isinstance(ns_in.get("action"), str) else None, when=when,
+                             trigger=ns_in.get("trigger") if isinstance(ns_in.get("trigger"), str) else None,
+                             agreed_by=tuple(str(a) for a in agreed), evidence=_evidence_from(ns_in.get("evidence")),
+                             when_has_time=has_time)
+    level = d.get("commitment_level")
+    metrics_in = d.get("metrics") if isinstance(d.get("metrics"), dict) else {}
+    state = CloseState(
+        criteria=criteria,
+        stages=stages,
+        next_step=next_step,
+        next_steps_secured=bool(d.get("next_steps_secured")),
+        commitment_level=level if isinstance(level, int) and 1 <= level <= 5 else 1,
+        weak_next_steps=tuple(WeakNextStep(int(_num(w.get("utterance"))), _num(w.get("t")), _text(w.get("text")),
+                                           _text(w.get("try"))) for w in _list(d.get("weak_next_steps"))),
+        objections=tuple(Objection(int(_num(o.get("utterance"))), _num(o.get("t")), _text(o.get("type")),
+                                   _text(o.get("text")), _text(o.get("try"))) for o in _list(d.get("objections"))),
+        signals=tuple(CommitmentSignal(int(_num(s.get("utterance"))), _num(s.get("t")), _text(s.get("kind")),
+                                       _text(s.get("strength")), _text(s.get("text")))
+                      for s in _list(d.get("signals"))),
+        coaching=tuple(CoachingMoment(_num(m.get("t")), _text(m.get("category")), _text(m.get("message")),
+                                      m.get("try") if isinstance(m.get("try"), str) else None,
+                                      _text(m.get("kind")) or "Improvement") for m in _list(d.get("coaching"))),
+        metrics=Metrics(talk_ratio=dict(metrics_in.get("talk_ratio") or {}),
+                        longest_monologue=dict(metrics_in.get("longest_monologue") or {}),
+                        questions=dict(metrics_in.get("questions") or {})),
+        prompt=_text(d.get("prompt")),
+        utterance_count=len(_list(d.get("utterances"))),
+    )
+    utterances = tuple(Utterance(u["speaker"], _num(u.get("start")), _num(u.get("end")), _text(u.get("text")))
+                       for u in _list(d.get("utterances")) if u.get("speaker") in ("rep", "prospect"))
+    notes = tuple(n for n in d.get("notes", []) if isinstance(n, str)) if isinstance(d.get("notes"), list) else ()
+    return Verdict(state=state, reason=_text(d.get("reason")), utterances=utterances, notes=notes,
+                   vertical=_text(d.get("vertical")) or "sales")
