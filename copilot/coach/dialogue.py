@@ -347,7 +347,9 @@ class Dialogue:
                 self._accept(st, speaker, i, target.step.ack_confidence)
 
     def _accept(self, st: Step, speaker: str, i: int, confidence: float) -> None:
+        """``speaker`` says yes to ``st``, which the other side put forward (so both have agreed)."""
         st._before_provisional = (st.status, set(st.agreed_by), st.accepted_at, st.ack_confidence)
+        st.agreed_by.add(other(speaker))
         if st.status != "accepted":
             st.accepted_at = i
             st.ack_confidence = confidence
@@ -360,6 +362,8 @@ class Dialogue:
         st.ack_evidence.append(i)
 
     def _refuse(self, st: Step, speaker: str, i: int, status: str, events: list[tuple[str, Step]]) -> None:
+        if st.status == "retracted" and status == "hedged":
+            status = "retracted"  # "hold off… I need to ask my boss first": still taken back
         st.status = status
         st.refused_at = i
         st.agreed_by.discard(speaker)
@@ -423,6 +427,8 @@ class Dialogue:
         own = self._own_turn_step(i, speaker)
         if r.has(Act.PROPOSE) and r.step is not None and r.step.purpose == "refers" and self._info_asked(i):
             step = self._find(i, "info", answered) or self._new(i, "info", None, speaker, r)  # "send me the deck" / "I'll get it to you tonight"
+        elif r.has(Act.PROPOSE) and r.step is not None and r.has(Act.HEDGE) and not (r.times or r.future):
+            pass  # "let me check the panel calendar": a hedge that names a thing, not a step put forward
         elif r.has(Act.PROPOSE) and r.step is not None and not (r.step.kind == "reference" and (
                 r.acts & {Act.RETRACT, Act.HEDGE, Act.OBJECTION, Act.SEND_INFO} or "myself" in r.topic)):
             step = self._specific_step(i, speaker, r, answered)
