@@ -152,12 +152,8 @@ class Coach:
         self._state = self._build_state()
         return self._state
 
-    def verdict(self) -> dict[str, Any]:
-        """The verdict on the call so far as DESIGN.md's object (``typed_verdict`` is the typed one)."""
-        return self.typed_verdict().to_json()
-
-    def typed_verdict(self) -> Verdict:
-        """The verdict on the call so far, typed."""
+    def verdict(self) -> Verdict:
+        """The verdict on the call so far, typed; ``to_json()`` is DESIGN.md's object."""
         from copilot.coach.verdict import build_verdict
 
         return build_verdict(self)
@@ -490,7 +486,7 @@ def _label(otype: str) -> str:
 
 
 def analyze(utterances: Sequence[Utterance], call_date: datetime, vertical: str = "sales",
-            speakers_separated: bool = True, playbook_dir: Path | None = None) -> dict[str, Any]:
+            speakers_separated: bool = True, playbook_dir: Path | None = None) -> Verdict:
     """Feed a whole call and return its verdict."""
     coach = Coach(call_date, vertical=vertical, speakers_separated=speakers_separated, playbook_dir=playbook_dir)
     for u in utterances:

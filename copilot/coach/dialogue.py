@@ -244,6 +244,8 @@ class Dialogue:
     def _respond(self, i: int, speaker: str, r: Reading, target: Item, events: list[tuple[str, Step]]) -> bool:
         st = target.step
         assert st is not None
+        if st.status == "retracted":
+            return False  # "of course, no problem" to a take-back: only a step put forward again can be agreed
         if st.stated_by == speaker and st.status != "accepted" and not self._same_turn(st.stated_at, i):
             return False  # a step this side is itself putting forward: nothing to answer
         if r.has(Act.INVITE_ACCEPTED) and st.invite_sent and not r.has(Act.HEDGE) and not r.has(Act.DECLINE):
@@ -501,6 +503,8 @@ class Dialogue:
         asked = r.has(Act.ASK) or r.has(Act.ACK_REQUEST) or r.has(Act.CHOICE)
         if step is not None:
             items.append(Item(i, step, solicits or r.has(Act.PROPOSE), asked))
+            if r.has(Act.ASK) and not r.has(Act.ACK_REQUEST) and not r.has(Act.CHOICE) and self._trailing_question(i, r):
+                items.append(Item(i, None, True, True))  # "… is it Helen in procurement?": the yes answers that
         elif r.has(Act.ACK_REQUEST) and (st2 := self._best_recent(i)) is not None and r.step is None \
                 and (r.extra_words <= 3 or bool(r.topic & st2.topic)):
             items.append(Item(i, st2, True, True))  # "does that work for you?": the step on the table, asked again
@@ -514,9 +518,18 @@ class Dialogue:
         return bool(words) and not (words & st.topic) and not r.future and not r.has(Act.ACCEPT) \
             and not r.has(Act.CHOICE)
 
+    def _trailing_question(self, i: int, r: Reading) -> bool:
+        """Does the utterance end on a question of its own after the step ("… and is it Helen in procurement?")?"""
+        toks = self._tokens(i)
+        end = r.step.end if r.step is not None else (max(m.end for m in r.times) if r.times else 0)
+        tail = [t for t in toks[end:] if t != "|"]
+        return len(tail) >= 3 and any(t in _QUESTION_WORDS for t in tail[:4]) and not any(
+            t in tail for t in ("work", "works", "suit", "ok", "okay", "good", "fine", "sound"))
+
     def _info_asked(self, i: int) -> bool:
         """Was information (the deck, some details) what the last few utterances asked for or offered?"""
-        return any(self.readings[k].has(Act.SEND_INFO) for k in range(max(0, i - 3), i + 1))
+        return any(self.readings[k].has(Act.SEND_INFO) or self.readings[k].objection == "send_info"
+                   for k in range(max(0, i - 3), i + 1))
 
     def _own_turn_step(self, i: int, speaker: str) -> Step | None:
         """The specific step this speaker put forward earlier in the same turn (or the utterance before)."""
@@ -530,21 +543,26 @@ class Dialogue:
 
     def _split_times(self, step: Step, r: Reading, i: int) -> Reading:
         """A deadline for a side deliverable stays with it; the meeting's time goes to the meeting on the table
-        ("how about the 15th at 10 — and I'll send the agenda by Friday")."""
-        if step.shape != "deliverable" or not r.times:
+        ("how about the 15th at 10 — and I'll send the agenda by Friday", "Wednesday the 9th at 11; I'll send the
+        confirmation tonight")."""
+        sending = r.has(Act.INVITE_SENT) or r.has(Act.SEND_INFO)
+        if not r.times or not (step.shape == "deliverable" or step.kind == "info" or sending):
             return r
         cur = [s for s in self.recent() if s is not step and s.kind == "specific" and s.shape != "deliverable"
                and 0 <= i - s.stated_at <= _ATTACH_BACK]
-        if not cur:
-            return r
-        meeting = max(cur, key=lambda s: s.stated_at)
-        slots = [m for m in r.times if not m.by]
+        meeting = max(cur, key=lambda s: s.stated_at) if cur else (step if step.kind == "specific" else None)
+        side = [m for m in r.times if _side_deadline(m)]
+        slots = [m for m in r.times if not _side_deadline(m)]
+        if meeting is None or meeting is step:
+            return r  # nothing else on the table: the times are this step's own
         if slots:
             self._times_into(meeting, replace(r, times=tuple(slots)), i, self.speakers[i])
             if i not in meeting.statements:
                 meeting.statements.append(i)
             meeting.stated_at = max(meeting.stated_at, i)
-        return replace(r, times=tuple(m for m in r.times if m.by))
+            if meeting.status != "accepted":
+                meeting.stated_by = self.speakers[i]  # this side now puts the meeting forward, at that time
+        return replace(r, times=tuple(side))
 
     def _specific_step(self, i: int, speaker: str, r: Reading, answered: Step | None) -> Step:
         spec = r.step
@@ -690,6 +708,8 @@ class Dialogue:
 
 _REFERENCE_WORDS = {"book", "pencil", "lock", "slot", "fit", "squeeze", "sign", "reserve", "you", "u", "us", "him", "her",
                     "them", "both", "in", "it", "that", "this", "get", "put", "me"}
+_QUESTION_WORDS = {"is", "are", "who", "what", "whats", "which", "where", "how", "does", "do", "did", "was", "whos",
+                   "wheres", "whose", "can", "could", "spell"}
 _SCHEDULING = {"free", "available", "open", "slot", "slots", "works", "calendar", "diary", "time", "times", "morning",
                "afternoon", "evening", "suit", "suits", "better", "instead", "busy", "booked", "clear", "earlier",
                "later", "sooner", "day", "week", "first", "thing", "half", "quarter", "past", "till", "until",
@@ -726,6 +746,11 @@ def _same_slot(a: TimeMention, b: TimeMention) -> bool:
 _NEGATIVE_NEAR = {"out", "busy", "cant", "not", "no", "tough", "rough", "bad", "booked", "away", "packed", "impossible",
                   "doesnt", "wont", "dont", "isnt", "tricky", "hard", "difficult", "awful", "off", "traveling",
                   "travelling", "slammed", "nightmare"}
+
+
+def _side_deadline(m: TimeMention) -> bool:
+    """A time for sending something rather than for meeting: "by Friday", "tonight", "this afternoon", "end of day"."""
+    return m.by or m.eod or m.kind in ("deadline", "duration", "sameday") or (m.hour is None and m.part is not None)
 
 
 def _negative_mention(toks: tuple[str, ...], m: TimeMention) -> bool:

@@ -107,8 +107,9 @@ def _said_in_past(toks: tuple[str, ...], step: StepSpec) -> bool:
     theirs = any(a in ("he", "she", "they", "hes", "shes", "theyve", "theyre") and b in ("has", "have", "got", "is",
                                                                                          "are", "having")
                  for a, b in zip(before, before[1:]))
-    mine = any(a in ("i", "we", "ive", "weve") and b in ("have", "got", "had") for a, b in zip(before, before[1:])) \
-        and step.kind == "meeting"  # "i've got another final round on wednesday": my own calendar
+    mine = (any(a in ("i", "we", "ive", "weve") and b in ("have", "got", "had") for a, b in zip(before, before[1:]))
+            or any(a in ("im", "were") and b in ("in", "at", "on") for a, b in zip(before, before[1:]))) \
+        and step.kind == "meeting"  # "i've got another final round on wednesday", "i'm in a workshop": my calendar
     return (theirs or mine) and "you" not in toks[step.end:step.end + 3] and "us" not in toks[step.end:step.end + 3]
 
 

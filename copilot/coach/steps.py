@@ -62,6 +62,14 @@ _REFERENCE = re.compile(r" (?:do|book|schedule|set up|lock in|pencil in|tackle) 
 _VERB_BEFORE = {"i", "ill", "we", "well", "you", "youll", "to", "can", "could", "will", "would", "should", "please",
                 "and", "or", "|", "just", "then", "so", "shell", "hell", "theyll", "she", "he", "they", "lets", "must",
                 "might", "may", "gonna", "wanna", "id", "wed", "she", "dont", "not"}
+_PARTICLES = {"over", "you", "across", "ready", "done", "sent", "drafted", "finished", "back", "sorted", "fixed",
+              "signed", "inbox", "hands", "desk", "me", "us", "set", "installed", "working", "delivered", "replaced",
+              "swapped"}
+_PRODUCE_FRAME = {"ill", "well", "i", "will", "we", "youll", "you", "shell", "hell", "theyll", "she", "he", "they",
+                  "get", "have", "the", "your", "a", "an", "our", "that", "this", "my", "over", "to", "across",
+                  "ready", "done", "sent", "drafted", "finished", "back", "sorted", "fixed", "signed", "in", "inbox",
+                  "hands", "on", "desk", "from", "me", "us", "set", "installed", "working", "delivered", "replaced",
+                  "swapped"}
 _PRONOUN_OBJECTS = {"it", "that", "this", "those", "these", "them"}
 _FRONTED = re.compile(r" for (?:the|your|our|this|that) ((?:[a-z]+ ){1,3})(?:i was thinking|im thinking|how about|what about"
                       r"|lets say|can we do|could we do|shall we say|would|does|is|i have|ive got)(?= )")
@@ -278,6 +286,16 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
     # 5. a deliverable with an owner ("i'll have the quote over to you", "we'll draft the counter offer")
     for m in pb.patterns["produce"].finditer(padded):
         a, b = _span(padded, m)
+        inside = [t for t in toks[a:b] if t not in _PRODUCE_FRAME]
+        if len(inside) >= 1 and toks[b - 1] in _PARTICLES and any(t in ("the", "your", "a", "an", "our", "my")
+                                                                  for t in toks[a:b]) \
+                and not any(t in _PRONOUN_OBJECTS for t in toks[a:b]):
+            # "i'll have the comparable sales analysis in your inbox": the object is inside the frame
+            if not pb.has("info_nouns", " " + " ".join(inside) + " ") and not any(t in _PRONOUN_OBJECTS
+                                                                                   for t in inside):
+                phrase, s, e = _phrase(toks, a, b, time_spans)
+                cands.append(_Candidate(StepSpec("deliverable", phrase, s, e, True, owner="speaker"), 3))
+            continue
         obj = " " + " ".join(toks[b:b + 6]) + " "
         head = next((t for t in toks[b:b + 4] if t not in ("you", "me", "us", "him", "her", "them", "over", "across",
                                                          "the", "a", "an", "your", "our", "my", "back", "up", "out")),
