@@ -11,115 +11,37 @@ explicit "yes, that works — bye!" is. An objection takes back only the step it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
-from copilot.coach.acts import Act, Reading, StepSpec, Trigger
-from copilot.coach.timex import TimeMention, describe, resolve, with_part
+from copilot.coach.acts import Act, Reading, StepSpec
+from copilot.coach.plan import (
+    PROSPECT,
+    REP,
+    Item,
+    Slot,
+    Step,
+    detail,
+    focal_key,
+    matches_any,
+    negative_mention,
+    other,
+    same_action,
+    same_slot,
+    side_deadline,
+    add_slot,
+    pick,
+    resolve_for,
+    times_into,
+    spoken_time,
+)
+from copilot.coach.timex import TimeMention
 
-REP = "rep"
-PROSPECT = "prospect"
 _RECENT = 40            # steps recent enough to be answered or restated
 _ATTACH_BACK = 6        # utterances back that a time on its own may attach to a step named before it
 _RETRACT_BACK = 8       # utterances back that a pronoun in a take-back may point to an agreed step
 _SHOWING = 6            # utterances a screen share is taken to last without another cue
-_ACK_WORDS = ("great", "perfect", "awesome", "excellent", "cool", "ok", "okay", "super", "brilliant", "lovely",
-              "fantastic", "wonderful", "good", "thanks", "thank", "alright", "right", "sure", "yes", "yeah", "nice")
-
-
-def other(speaker: str) -> str:
-    return PROSPECT if speaker == REP else REP
-
-
-@dataclass
-class Slot:
-    mention: TimeMention
-    when: datetime | None
-    utterance: int
-    speaker: str
-
-
-@dataclass
-class Step:
-    """One next step as it develops: stated, re-timed, answered, maybe taken back."""
-
-    index: int
-    kind: str                       # "specific" | "vague" | "info" | "time"
-    action: str | None
-    proposer: str
-    first_utterance: int
-    shape: str = ""                 # the step's structure ("meeting", "deliverable", "callback", ...)
-    stated_by: str = ""
-    stated_at: int = -1
-    status: str = "pending"         # pending | accepted | hedged | declined | retracted
-    agreed_by: set[str] = field(default_factory=set)
-    slots: list[Slot] = field(default_factory=list)
-    offered: list[Slot] = field(default_factory=list)
-    chosen: Slot | None = None
-    vague_time: str | None = None
-    trigger: Trigger | None = None
-    invite_sent: bool = False
-    invite_accepted: bool = False
-    action_evidence: list[int] = field(default_factory=list)
-    time_evidence: list[int] = field(default_factory=list)
-    ack_evidence: list[int] = field(default_factory=list)
-    statements: list[int] = field(default_factory=list)
-    topic: set[str] = field(default_factory=set)
-    retracted_at: int | None = None
-    refused_at: int | None = None
-    accepted_at: int | None = None
-    ack_confidence: float = 0.0
-    length_minutes: int | None = None
-    attendees: tuple[str, ...] = ()
-    _before_provisional: tuple[str, set[str], int | None, float] | None = None
-
-    @property
-    def has_specific_slot(self) -> bool:
-        return any(s.mention.specific for s in self.slots)
-
-    @property
-    def specific_time(self) -> bool:
-        return self.has_specific_slot or (self.trigger is not None and self.trigger.committed)
-
-    def best_slot(self) -> Slot | None:
-        if self.chosen is not None:
-            return self.chosen
-        specific = [s for s in self.slots if s.mention.specific]
-        meetings = [s for s in specific if not s.mention.by and s.mention.kind == "datetime"]
-        return (meetings or specific)[-1] if specific else None
-
-    @property
-    def time_kind(self) -> str | None:
-        if self.has_specific_slot and self.trigger is None:
-            return "datetime"
-        if self.trigger is not None and self.trigger.committed:
-            relative = all(s.mention.kind == "duration" for s in self.slots if s.mention.specific)
-            # "once it confirms, I'll schedule it within 48 hours": the hours count from the trigger
-            return "trigger" if not self.has_specific_slot or self.trigger_first or relative else "datetime"
-        return "datetime" if self.has_specific_slot else None
-
-    trigger_first: bool = False
-
-    @property
-    def appointment(self) -> bool:
-        """A meeting at a time (commitment 4), as opposed to a deliverable by a deadline (3)."""
-        slot = self.best_slot()
-        if slot is None or self.time_kind != "datetime":
-            return False
-        m = slot.mention
-        return m.kind == "datetime" and not m.by and (m.hour is not None or m.part is not None or m.rel_day is not None
-                                                      or m.weekday is not None or m.day is not None)
-
-
-@dataclass(frozen=True)
-class Item:
-    """Something one side put on the table that the other side may answer."""
-
-    utterance: int
-    step: Step | None       # the step it is about; None for a question or statement of its own
-    solicits: bool          # calls for an answer (a proposal, times to choose from, a question)
-    asked: bool = False     # asked in so many words ("does that work?", "which is better?")
 
 
 class Dialogue:
@@ -205,7 +127,7 @@ class Dialogue:
         target = self._open_item(i)
         if (target is None or target.step is None) and r.times and r.has(Act.ACCEPT) and not r.has(Act.ASK):
             named = [s for s in self.recent() if s.stated_by and s.stated_by != speaker and s.status != "accepted"
-                     and any(_matches_any(m, s.offered or s.slots) for m in r.times)]
+                     and any(matches_any(m, s.offered or s.slots) for m in r.times)]
             if named:  # "then yes, wednesday at one works": the answer names the time on the table
                 target = Item(i, max(named, key=lambda s: (s.stated_at, s.index)), True, True)
         responded = False
@@ -237,7 +159,7 @@ class Dialogue:
     # ------------------------------------------------------------------ answers
     def _related(self, r: Reading, st: Step) -> bool:
         """Does an answer speak of this step (its time, its words, "then")?"""
-        if any(_matches_any(m, st.slots) for m in r.times):
+        if any(matches_any(m, st.slots) for m in r.times):
             return True
         return bool(r.topic & st.topic) or bool({"then", "there"} & set(r.topic))
 
@@ -255,14 +177,14 @@ class Dialogue:
         if st.status == "accepted" and speaker in st.agreed_by and st.stated_at <= (st.accepted_at or -1) \
                 and not self._same_turn(st.accepted_at, i):
             return False  # agreed in an earlier turn and not asked again: only a take-back changes that
-        said = tuple(m for m in r.times if not _negative_mention(self._tokens(i), m))
-        pick = self._pick(st, replace(r, times=said))
-        counter = [m for m in said if not _matches_any(m, st.offered or st.slots)]
+        said = tuple(m for m in r.times if not negative_mention(self._tokens(i), m))
+        chosen = pick(self.call_date, st, replace(r, times=said))
+        counter = [m for m in said if not matches_any(m, st.offered or st.slots)]
         refuses_for_info = r.objection == "send_info" or (r.has(Act.SEND_INFO) and r.has(Act.DECLINE))
-        if r.has(Act.DECLINE) and not counter and pick is None:
+        if r.has(Act.DECLINE) and not counter and chosen is None:
             self._refuse(st, speaker, i, "declined", events)
             return True
-        narrows = bool(counter) and all(any(sl.mention.hour is None and m.hour is not None and _same_slot(
+        narrows = bool(counter) and all(any(sl.mention.hour is None and m.hour is not None and same_slot(
             m, replace(sl.mention, hour=m.hour, minute=m.minute)) for sl in (st.offered or st.slots)) for m in counter)
         agrees = r.has(Act.ACCEPT) and not r.has(Act.DECLINE) and not r.has(Act.ASK) and (
             r.accept_strength == 2 or narrows)  # "tomorrow nine yeah": a yes that says the hour
@@ -278,14 +200,14 @@ class Dialogue:
         if refuses_for_info and r.accept_strength < 2:
             self._refuse(st, speaker, i, "declined", events)
             return True
-        if pick is not None:
-            st.chosen = pick
-            self._add_slot(st, pick.mention, i, speaker, chosen=True)
+        if chosen is not None:
+            st.chosen = chosen
+            add_slot(st, self.call_date, chosen.mention, i, speaker, chosen=True)
             self._accept(st, speaker, i, 1.0 if r.accept_strength or not r.has(Act.ASK) else 0.8)
             return True
         if counter and agrees:
             for m in counter:
-                self._add_slot(st, m, i, speaker, chosen=True)
+                add_slot(st, self.call_date, m, i, speaker, chosen=True)
             self._accept(st, speaker, i, 1.0)
             return True
         if r.accept_strength == 2:
@@ -304,7 +226,7 @@ class Dialogue:
                 self._accept(st, speaker, i, 0.9)  # "perfect, perfect, I'll wait for your call then": asked, answered
                 return True
             if (r.extra_words <= 1 and not r.has(Act.ASK)) or self._related(r, st) or (
-                    r.has(Act.PROPOSE) and r.step is not None and _same_action(st.action, r.step.phrase)):
+                    r.has(Act.PROPOSE) and r.step is not None and same_action(st.action, r.step.phrase)):
                 self._accept(st, speaker, i, 0.9)
                 return True
             return False  # "yeah so the pricing is…": a discourse marker, then another topic
@@ -331,7 +253,7 @@ class Dialogue:
         reacts = r.accept_strength > 0 or r.has(Act.INVITE_SENT) or r.has(Act.EXIT) or r.bare_yes
         same_step = bool(r.times or r.vague_times or r.trigger or r.has(Act.ACK_REQUEST) or r.has(Act.HAND_BACK)
                          or (r.has(Act.VAGUE_STEP) and r.step is None)
-                         or (r.step is not None and _same_action(st.action, r.step.phrase)) or (r.topic & st.topic))
+                         or (r.step is not None and same_action(st.action, r.step.phrase)) or (r.topic & st.topic))
         if not reacts and same_step and st._before_provisional is not None and st.accepted_at == k:
             status, agreed, accepted_at, conf = st._before_provisional
             st.status, st.agreed_by, st.accepted_at, st.ack_confidence = status, set(agreed), accepted_at, conf
@@ -374,7 +296,7 @@ class Dialogue:
     def _counter(self, st: Step, speaker: str, i: int, times: list[TimeMention],
                  events: list[tuple[str, Step]]) -> None:
         for m in times:
-            self._add_slot(st, m, i, speaker)
+            add_slot(st, self.call_date, m, i, speaker)
         st.offered = [s for s in st.slots if s.utterance == i]
         st.stated_by, st.stated_at = speaker, i
         st.status, st.agreed_by = "pending", {speaker}
@@ -404,7 +326,7 @@ class Dialogue:
         st = self._agreed_by(speaker)
         if st is None:
             return False
-        moved = [m for m in r.times if not _matches_any(m, st.slots)]
+        moved = [m for m in r.times if not matches_any(m, st.slots)]
         if moved and r.has(Act.RETRACT) and r.objection is None:
             self._counter(st, speaker, i, moved, events)  # "can we push it to friday at 9?": moved, not taken back
             return True
@@ -456,7 +378,7 @@ class Dialogue:
             agreed_slots = [sl for sl in step.slots if step.status == "accepted" and sl.utterance <= (step.accepted_at or -1)]
             if step.chosen is not None and step.status == "accepted":
                 agreed_slots = [step.chosen]
-            new_times = self._times_into(step, self._split_times(step, r, i), i, speaker)
+            new_times = times_into(step, self.call_date, self._split_times(step, r, i), i, speaker)
             trigger = r.trigger
             if trigger is None and self._pending_trigger is not None and step.kind == "specific":
                 k, who, pending = self._pending_trigger
@@ -473,7 +395,7 @@ class Dialogue:
                 step.vague_time = r.vague_times[0].text
             restating = responded and step is answered and step.status == "accepted"
             moved = new_times and step.status == "accepted" and bool(agreed_slots) and not any(
-                _same_slot(m, sl.mention) for m in r.times for sl in agreed_slots)
+                same_slot(m, sl.mention) for m in r.times for sl in agreed_slots)
             if not restating or moved:
                 if step.status == "accepted" and (moved or speaker not in step.agreed_by):
                     step.status = "pending"  # a new time after the yes needs a new yes
@@ -551,12 +473,12 @@ class Dialogue:
         cur = [s for s in self.recent() if s is not step and s.kind == "specific" and s.shape != "deliverable"
                and 0 <= i - s.stated_at <= _ATTACH_BACK]
         meeting = max(cur, key=lambda s: s.stated_at) if cur else (step if step.kind == "specific" else None)
-        side = [m for m in r.times if _side_deadline(m)]
-        slots = [m for m in r.times if not _side_deadline(m)]
+        side = [m for m in r.times if side_deadline(m)]
+        slots = [m for m in r.times if not side_deadline(m)]
         if meeting is None or meeting is step:
             return r  # nothing else on the table: the times are this step's own
         if slots:
-            self._times_into(meeting, replace(r, times=tuple(slots)), i, self.speakers[i])
+            times_into(meeting, self.call_date, replace(r, times=tuple(slots)), i, self.speakers[i])
             if i not in meeting.statements:
                 meeting.statements.append(i)
             meeting.stated_at = max(meeting.stated_at, i)
@@ -584,7 +506,7 @@ class Dialogue:
             if target.status == "accepted" and speaker not in target.agreed_by or target.stated_by != speaker:
                 target.status, target.agreed_by = "pending", {speaker}  # the yes was to a time, not to this step
         elif answered is not None and answered.kind == "specific" and not r.has(Act.OFFER_TIMES) \
-                and _same_action(answered.action, spec.phrase):
+                and same_action(answered.action, spec.phrase):
             target = answered
         else:
             target = self._new(i, "specific", spec.phrase, speaker, r)
@@ -614,7 +536,7 @@ class Dialogue:
         return None
 
     def _same_step(self, phrase: str, i: int) -> Step | None:
-        same = [s for s in self.recent() if s.kind == "specific" and _same_action(s.action, phrase)]
+        same = [s for s in self.recent() if s.kind == "specific" and same_action(s.action, phrase)]
         return max(same, key=lambda s: (s.stated_at, s.index)) if same else None
 
     def _attach_point(self, i: int, speaker: str) -> Step | None:
@@ -640,70 +562,20 @@ class Dialogue:
         self.steps.append(st)
         return st
 
-    def _times_into(self, st: Step, r: Reading, i: int, speaker: str) -> bool:
-        fresh = [m for m in r.times if m.kind != "now"]
-        if not fresh:
-            return False
-        offered = [Slot(m, self._resolve(m, st), i, speaker) for m in fresh]
-        side_deadline = all(m.by for m in fresh) and any(not s.mention.by for s in st.offered)
-        if not side_deadline:
-            st.offered = offered
-        for m in fresh:
-            self._add_slot(st, m, i, speaker)
-        return True
-
     def _lock_check(self, i: int, r: Reading) -> None:
         """Lock: the rep offers two or more concrete times to choose from (possibly over several utterances)."""
         for m in r.times:
-            if m.kind != "now" and not m.by and not any(_same_slot(m, x) and _same_slot(x, m)
+            if m.kind != "now" and not m.by and not any(same_slot(m, x) and same_slot(x, m)
                                                        for x in self._rep_turn_slots):
                 self._rep_turn_slots.append(m)
         self._rep_turn_choice = self._rep_turn_choice or r.has(Act.CHOICE)
         if len(self._rep_turn_slots) >= 2 and r.times and i not in self.lock_evidence:
             self.lock_evidence.append(i)
 
-    # ------------------------------------------------------------------ times
-    def _pick(self, st: Step, r: Reading) -> Slot | None:
-        if not r.times:
-            return None
-        pool = st.offered or st.slots
-        best: tuple[int, Slot] | None = None
-        for m in r.times:
-            for slot in reversed(pool):
-                if slot.mention.hour is None and m.hour is not None:
-                    continue  # "thursday mornings" → "how about thursday at 9:30?" narrows it: a new proposal
-                if _same_slot(m, slot.mention):
-                    score = _detail(slot.mention) * 2 + (0 if slot.mention.by else 1)
-                    if best is None or score > best[0]:
-                        merged = m if _detail(m) > _detail(slot.mention) else slot.mention
-                        best = (score, Slot(merged, self._resolve(merged, st), -1, ""))
-        return best[1] if best else None
-
-    def _resolve(self, m: TimeMention, st: Step | None) -> datetime | None:
-        base = None
-        part = None
-        if st is not None:
-            for s in reversed(st.slots):
-                if s.mention.has_day and base is None:
-                    base = s.when
-                if s.mention.part and part is None and s.mention.hour is None:
-                    part = s.mention.part
-        if not m.has_day:
-            m = with_part(m, part)
-        return resolve(m, self.call_date, base if not m.has_day else None)
-
-    def _add_slot(self, st: Step, m: TimeMention, i: int, speaker: str, chosen: bool = False) -> None:
-        slot = Slot(m, self._resolve(m, st), i, speaker)
-        st.slots.append(slot)
-        if chosen:
-            st.chosen = slot
-        if i not in st.time_evidence:
-            st.time_evidence.append(i)
-
     # ------------------------------------------------------------------ reading the state
     def focal(self) -> Step | None:
         """The most concrete step put forward (ties: the agreed one, then the earliest)."""
-        return max(self.steps, key=_focal_key) if self.steps else None
+        return max(self.steps, key=focal_key) if self.steps else None
 
 
 _REFERENCE_WORDS = {"book", "pencil", "lock", "slot", "fit", "squeeze", "sign", "reserve", "you", "u", "us", "him", "her",
@@ -714,76 +586,8 @@ _SCHEDULING = {"free", "available", "open", "slot", "slots", "works", "calendar"
                "afternoon", "evening", "suit", "suits", "better", "instead", "busy", "booked", "clear", "earlier",
                "later", "sooner", "day", "week", "first", "thing", "half", "quarter", "past", "till", "until",
                "between", "around", "either", "both", "one", "other", "option", "options", "maybe", "perhaps"}
-_SHAPE_RANK = {"meeting": 3, "visit": 3, "callback": 3, "booking": 3, "activity": 3, "reference": 2, "deliverable": 1}
 _GENERAL = {"think", "talk", "check", "boss", "team", "wife", "husband", "partner", "manager", "run", "first",
             "before", "need", "want", "let", "over", "actually", "hold", "off", "wait", "sure", "yet", "ready"}
 
 
-def _focal_key(s: Step) -> tuple[bool, bool, bool, int, bool, bool, int]:
-    """The most concrete step: a specific action, then with a time, agreed, a meeting over a side deliverable."""
-    specific = s.kind == "specific"
-    return (specific, specific and s.specific_time, s.status == "accepted", _SHAPE_RANK.get(s.shape, 0),
-            s.kind in ("vague", "info"), s.specific_time, -s.index)
-
-
-def _same_slot(a: TimeMention, b: TimeMention) -> bool:
-    """Does a mention pick an offered slot? 'wednesday at 10' picks 'wednesday the 15th at 10'."""
-    checks = 0
-    for x, y in ((a.weekday, b.weekday), (a.day, b.day), (a.rel_day, b.rel_day), (a.hour, b.hour)):
-        if x is not None and y is not None:
-            if x != y:
-                return False
-            checks += 1
-    if a.minute and b.minute is not None and a.hour is not None and b.hour is not None and a.minute != b.minute:
-        return False
-    if checks == 0 and a.part and (a.weekday is not None and a.weekday == b.weekday):
-        return True
-    if checks == 0 and a.weekday is not None and a.weekday == b.weekday:
-        return True
-    return checks > 0
-
-
-_NEGATIVE_NEAR = {"out", "busy", "cant", "not", "no", "tough", "rough", "bad", "booked", "away", "packed", "impossible",
-                  "doesnt", "wont", "dont", "isnt", "tricky", "hard", "difficult", "awful", "off", "traveling",
-                  "travelling", "slammed", "nightmare"}
-
-
-def _side_deadline(m: TimeMention) -> bool:
-    """A time for sending something rather than for meeting: "by Friday", "tonight", "this afternoon", "end of day"."""
-    return m.by or m.eod or m.kind in ("deadline", "duration", "sameday") or (m.hour is None and m.part is not None)
-
-
-def _negative_mention(toks: tuple[str, ...], m: TimeMention) -> bool:
-    """A time said as unavailable ("Kenji's out Thursday afternoon", "Monday mornings are rough")."""
-    after = toks[m.end:m.end + 3]
-    if "|" in after:
-        after = after[:after.index("|")]
-    around = toks[max(0, m.start - 1):m.start] + after
-    return any(t in _NEGATIVE_NEAR for t in around)
-
-
-def _detail(m: TimeMention) -> int:
-    return sum(x is not None for x in (m.weekday, m.day, m.rel_day, m.hour)) + (m.minute is not None and m.hour is not None)
-
-
-def _matches_any(m: TimeMention, slots: list[Slot]) -> bool:
-    return any(_same_slot(m, s.mention) for s in slots)
-
-
-_ACTION_STOP = {"a", "an", "the", "with", "you", "your", "and", "on", "of", "for", "to", "call", "at", "me", "us",
-                "our", "my", "ill", "well", "have", "get", "book", "set", "up", "session", "meeting", "quick", "short"}
-
-
-def _same_action(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return True
-    wa = {w for w in a.split() if w not in _ACTION_STOP}
-    wb = {w for w in b.split() if w not in _ACTION_STOP}
-    return bool(wa & wb) or (not wa and not wb)
-
-
-def spoken_time(step: Step) -> str | None:
-    slot = step.best_slot()
-    if slot is None:
-        return None
-    return describe(slot.mention, slot.when)
+__all__ = ["PROSPECT", "REP", "Dialogue", "Item", "Slot", "Step", "other", "spoken_time"]
