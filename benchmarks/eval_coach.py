@@ -16,6 +16,8 @@ The sets (``tests/coach/heldout/README.md`` says who wrote what):
 - ``heldout_c`` — 120 endings by two more authors, written after the new coach was built; its first pass is that
   coach (git a2f5012) on endings it never saw; a second development set since.
 - ``heldout_d`` — 100 endings by two more authors, written later; first pass: the coach at git 8e04904.
+- ``heldout_e`` — 100 endings by two more authors (raw recogniser text; reps who do not close by the book), written
+  last; first pass: the coach at git 7eebd22.
 - ``regression`` — ``tests/coach/data/asr_endings.jsonl``, endings written while the rules were being built.
 - ``visible`` — ``../shared/eval/endings.jsonl``, the 60 endings the first rules were tuned on (when present).
 
@@ -48,12 +50,13 @@ SETS = {
     "heldout_b": ROOT / "tests" / "coach" / "heldout" / "heldout_b.jsonl",
     "heldout_c": ROOT / "tests" / "coach" / "heldout" / "heldout_c.jsonl",
     "heldout_d": ROOT / "tests" / "coach" / "heldout" / "heldout_d.jsonl",
+    "heldout_e": ROOT / "tests" / "coach" / "heldout" / "heldout_e.jsonl",
     "regression": ROOT / "tests" / "coach" / "data" / "asr_endings.jsonl",
     "visible": ROOT.parent / "shared" / "eval" / "endings.jsonl",
 }
 SEALED = {"heldout_b"}
 FIRST_PASS = {name: ROOT / "benchmarks" / "results" / f"first_pass_{name}.jsonl"
-              for name in ("heldout_a", "heldout_b", "heldout_c", "heldout_d")}
+              for name in ("heldout_a", "heldout_b", "heldout_c", "heldout_d", "heldout_e")}
 CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
 STAGES = ("summarize", "confirm", "propose", "lock")
 
