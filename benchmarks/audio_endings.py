@@ -46,12 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         transcript = service.read_call(flac)
         started = datetime.fromisoformat(e["started_at"]) if e.get("started_at") else None
         call = service.analyze(transcript, source=str(flac), started_at=started, vertical=e.get("vertical"))
-        v = call.verdict if isinstance(call.verdict, dict) else call.verdict.to_json()
+        v = call.verdict
         text = prediction(e)
         labels = e["labels"]
         rows.append({"id": e["id"], "label": labels["next_steps_secured"], "text": text["next_steps_secured"],
-                     "audio": v["next_steps_secured"],
-                     "criteria_audio": {c: v["criteria"][c]["met"] for c in CRITERIA},
+                     "audio": v.next_steps_secured,
+                     "criteria_audio": {c: v.criteria[c].met for c in CRITERIA},
                      "criteria_label": labels["criteria"], "words": sum(len(u.text.split())
                                                                        for u in transcript.utterances)})
         if args.limit and len(rows) >= args.limit:

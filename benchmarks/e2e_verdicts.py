@@ -18,16 +18,16 @@ sys.path.insert(0, str(REPO))
 
 from copilot.asr.recording import transcribe_recording  # noqa: E402
 from copilot.asr.transcriber import Transcriber  # noqa: E402
-from copilot.coach import analyze  # noqa: E402
+from copilot.coach import Verdict, analyze  # noqa: E402
 from copilot.session import Utterance  # noqa: E402
 
 SHARED = (REPO / ".." / "shared").resolve()
 CALL_DATE = datetime(2026, 11, 19, 10, 0)
 
 
-def summary(verdict: dict) -> tuple:
-    return (verdict["next_steps_secured"], tuple(v["met"] for v in verdict["criteria"].values()),
-            verdict["commitment_level"], tuple(v["met"] for v in verdict["stages"].values()))
+def summary(verdict: Verdict) -> tuple[bool, tuple[bool, ...], int, tuple[bool, ...]]:
+    return (verdict.next_steps_secured, tuple(c.met for c in verdict.criteria.values()),
+            verdict.commitment_level, tuple(s.met for s in verdict.stages.values()))
 
 
 def compare_calls(transcriber: Transcriber) -> list[dict]:
@@ -42,7 +42,7 @@ def compare_calls(transcriber: Transcriber) -> list[dict]:
         heard = transcribe_recording(meta.with_suffix(".flac"), transcriber)
         from_audio = analyze(heard.utterances, CALL_DATE, vertical=vertical)
         rows.append({"id": truth["id"], "label": truth["labels"]["next_steps_secured"],
-                     "text": from_text["next_steps_secured"], "audio": from_audio["next_steps_secured"],
+                     "text": from_text.next_steps_secured, "audio": from_audio.next_steps_secured,
                      "all_same": summary(from_text) == summary(from_audio)})
     return rows
 

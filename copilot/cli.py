@@ -9,7 +9,8 @@ import argparse
 import importlib
 import logging
 import sys
-from typing import Sequence
+from collections.abc import Sequence
+from types import ModuleType
 
 from copilot import __version__
 from copilot.commands import COMMANDS
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_module(name: str):  # noqa: ANN202 - a module
+def _command_module(name: str) -> ModuleType | None:
     try:
         return importlib.import_module(f"copilot.commands.{name}")
     except ModuleNotFoundError as exc:

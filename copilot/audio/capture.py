@@ -71,7 +71,7 @@ class SoundDeviceSource(QueuedSource):
             raise DeviceError(f"{self.label}: cannot be started ({exc})") from None
         log.info("%s open at %.0f Hz", self.label, self._stream.samplerate)
 
-    def _callback(self, indata, frames, time_info, status) -> None:
+    def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:  # sounddevice's (untyped)
         adc = time_info.inputBufferAdcTime
         self._deliver(RawBlock(adc + self._offset if adc > 0 else None, indata.copy(), bool(status.input_overflow)))
 

@@ -69,7 +69,8 @@ def load_sounddevice() -> ModuleType:
         raise DeviceError(NO_PORTAUDIO) from None
     except ImportError:
         raise DeviceError("the sounddevice package is not installed (pip install sounddevice)") from None
-    return sounddevice
+    module: ModuleType = sounddevice  # sounddevice ships no type information
+    return module
 
 
 # -- PulseAudio / PipeWire ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ fill gaps in the device clock with silence so the rep's and the other party's ch
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ class Frame:
 
     @property
     def end(self) -> float:
-        return self.t + self.samples.shape[0] / SAMPLE_RATE
+        return self.t + int(self.samples.shape[0]) / SAMPLE_RATE
 
 
 @dataclass(frozen=True)
@@ -162,4 +163,4 @@ def dbfs(samples: np.ndarray) -> float:
     if samples.size == 0:
         return -100.0
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
-    return max(-100.0, 20.0 * np.log10(rms + 1e-10))
+    return max(-100.0, 20.0 * math.log10(rms + 1e-10))

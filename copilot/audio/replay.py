@@ -54,7 +54,7 @@ class FileReplay:
         self._block_seconds = block_seconds
         self._data, self.rate = _open(self.path)
         self.duration = self._data.shape[0] / self.rate
-        self.channels = self._data.shape[1]
+        self.channels = int(self._data.shape[1])
         self.clock: CallClock = MonotonicClock(speed) if speed is not None else ManualClock()
         speakers = [REP, PROSPECT] if self.channels >= 2 else [REP]
         self.sources = [ReplaySource(self, s, self.rate) for s in speakers]

@@ -9,8 +9,10 @@ Public API::
 """
 
 from copilot.call.config import Config, build_config, check_vertical
-from copilot.call.service import AnalyzedCall, CallService, RecoveredCall, RunningCall, call_started_at
+from copilot.call.service import AnalyzedCall, CallService, History, RecoveredCall, RunningCall, call_started_at
 from copilot.call.settings import AppSettings, load_settings, save_settings
+from copilot.store.records import CallSummary, StoredCall
 
-__all__ = ["AnalyzedCall", "AppSettings", "CallService", "Config", "RecoveredCall", "RunningCall", "build_config",
-           "call_started_at", "check_vertical", "load_settings", "save_settings"]
+__all__ = ["AnalyzedCall", "AppSettings", "CallService", "CallSummary", "Config", "History", "RecoveredCall",
+           "RunningCall", "StoredCall", "build_config", "call_started_at", "check_vertical", "load_settings",
+           "save_settings"]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Union
 
-from copilot.coach.state import CloseState
+from copilot.coach.state import CloseState, Verdict
 from copilot.session.events import Lag, Level, Problem, Started, Transcribed
 
 
@@ -32,9 +32,9 @@ class ClosingMode:
 
 @dataclass(frozen=True)
 class Finished:
-    """The call ended; ``verdict`` is the DESIGN.md verdict object."""
+    """The call ended; ``verdict`` is typed (``verdict.to_json()`` is DESIGN.md's object, for the edges)."""
 
-    verdict: dict[str, Any]
+    verdict: Verdict
     status: str = "complete"
 
 

@@ -22,16 +22,20 @@ from copilot.call.closing import ClosingClock
 from copilot.call.config import Config
 from copilot.call.events import ClosingMode, EventSink, Problem, Started
 from copilot.call.session import CallSession
+from copilot.coach.state import Verdict
 from copilot.errors import CopilotError, DeviceError
 from copilot.session.transcript import Transcript
 from copilot.session.utterance import Utterance
+from copilot.store.records import CallSummary
 
 if TYPE_CHECKING:
     from copilot.asr.live import LivePipeline
     from copilot.asr.transcriber import Transcriber
+    from copilot.audio.devices import DeviceReport
     from copilot.audio.frames import CallClock
     from copilot.audio.recorder import CallRecorder
     from copilot.audio.source import AudioSource
+    from copilot.coach import Coach
     from copilot.store import Store
     from copilot.store.journal import CallJournal
 
@@ -71,7 +75,7 @@ class AnalyzedCall:
     transcript: Transcript
     started_at: datetime
     vertical: str
-    verdict: dict[str, Any]
+    verdict: Verdict
     call_id: int | None = None  # in the history, when it was saved
 
 
@@ -82,6 +86,14 @@ class RecoveredCall:
     call_id: int
     started_at: str
     utterance_count: int
+
+
+@dataclass(frozen=True)
+class History:
+    """The last calls, newest first, and the pattern across them (``copilot.store.patterns``)."""
+
+    calls: tuple[CallSummary, ...]
+    pattern: dict[str, Any]
 
 
 class RunningCall:
@@ -96,7 +108,7 @@ class RunningCall:
         self.journal = journal
         self.recorder = recorder
         self.started_at = started_at
-        self.verdict: dict[str, Any] | None = None
+        self.verdict: Verdict | None = None
         self._ended = threading.Event()
 
     def _on_pipeline_done(self) -> None:
@@ -204,7 +216,7 @@ class CallService:
         pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink, recorder=recorder, on_tick=tick)
         call = RunningCall(self, pipeline, session, journal, recorder, started_at)
         pipeline.on_done = call._on_pipeline_done
-        sink(Started(started_at.isoformat(), source))
+        sink(Started(started_at.isoformat(), source, cfg.vertical))
         for message in problems:
             sink(Problem(message))
         try:
@@ -217,7 +229,7 @@ class CallService:
             raise
         return call
 
-    def _coach(self, started_at: datetime) -> Any:
+    def _coach(self, started_at: datetime) -> Coach:
         from copilot.coach import Coach
 
         return Coach(started_at, self._config.vertical)
@@ -301,11 +313,19 @@ class CallService:
 
         return Store.open(self._config.data_dir)
 
+    def history(self, last: int | None = None) -> History:
+        """The last ``last`` calls (all by default) and their pattern: the app's history view."""
+        from copilot.store.patterns import pattern
+
+        with self.open_store() as store:
+            calls = store.list_calls(last)
+        return History(tuple(calls), pattern(calls))
+
     def recover(self) -> list[RecoveredCall]:
         """Put every call that died (its journal left behind) into the history as interrupted, with its verdict."""
         from copilot.store.journal import recover_interrupted
 
-        def judge(utterances: Sequence[Utterance], started_at: datetime, vertical: str) -> dict[str, Any]:
+        def judge(utterances: Sequence[Utterance], started_at: datetime, vertical: str) -> Verdict:
             from copilot.coach import analyze
 
             return analyze(list(utterances), started_at, vertical=vertical)
@@ -314,11 +334,11 @@ class CallService:
         if not found:
             return []
         with self.open_store() as store:
-            calls = {c["id"]: c for c in store.list_calls()}
-        return [RecoveredCall(i, str(calls.get(i, {}).get("started_at") or ""),
-                              int(calls.get(i, {}).get("utterance_count") or 0)) for i in found]
+            calls = {c.id: c for c in store.list_calls()}
+        return [RecoveredCall(i, calls[i].started_at if i in calls else "",
+                              calls[i].utterance_count if i in calls else 0) for i in found]
 
-    def devices(self) -> Any:
+    def devices(self) -> DeviceReport:
         """The microphones and system-audio sources (``copilot devices`` and the settings dialog)."""
         from copilot.audio.devices import list_devices
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from copilot.call.events import EventSink, Finished, Problem, StateChanged, Transcribed
 from copilot.coach import Coach
-from copilot.coach.state import CloseState
+from copilot.coach.state import CloseState, Verdict
 from copilot.errors import OutputError
 from copilot.session.utterance import Utterance
 
 log = logging.getLogger(__name__)
+
+NO_VERDICT_REASON = "No verdict: the coach failed (a bug, logged)."
+NO_VERDICT_NOTE = "The coach failed on this call (a bug, logged); the transcript is complete, the verdict is not."
 
 
 class Journal(Protocol):
@@ -27,7 +30,7 @@ class Journal(Protocol):
     def append(self, utterance: Utterance) -> None:
         """Write one final utterance durably; raise OutputError when the disk refuses."""
 
-    def finish(self, utterances: tuple[Utterance, ...], verdict: dict[str, Any] | None, status: str) -> int | None:
+    def finish(self, utterances: tuple[Utterance, ...], verdict: Verdict | None, status: str) -> int | None:
         """Record the whole call (every final utterance, and the verdict) and close the journal."""
 
 
@@ -46,7 +49,7 @@ class CallSession:
         self._coach_failed = False
         self._lock = threading.Lock()
         self._utterances: list[Utterance] = []
-        self._finished: dict[str, Any] | None = None
+        self._finished: Verdict | None = None
 
     @property
     def utterances(self) -> tuple[Utterance, ...]:
@@ -86,7 +89,7 @@ class CallSession:
             self._emit(StateChanged(state, emitted_at))
         return state
 
-    def finish(self, status: str = "complete") -> dict[str, Any]:
+    def finish(self, status: str = "complete") -> Verdict:
         """End the call once: compute the verdict, hand the whole call to the journal, publish the verdict."""
         with self._lock:
             if self._finished is None:
@@ -101,17 +104,17 @@ class CallSession:
         self._emit(Finished(verdict, status))
         return verdict
 
-    def _verdict(self) -> dict[str, Any]:
+    def _verdict(self) -> Verdict:
         try:
             return self._coach.verdict()
         except Exception as exc:  # a bug: the call is still saved, with the verdict computed so far missing
             log.exception("the coach could not give its verdict")
             self._emit(Problem(f"the coach could not give its verdict ({type(exc).__name__}) — this is a bug",
                                bug=True))
-            from copilot.coach import initial_state, state_to_dict
+            from copilot.coach import initial_state
 
-            return {**state_to_dict(initial_state()), "reason": "No verdict: the coach failed (a bug, logged).",
-                    "utterances": [u.to_dict() for u in self._utterances]}
+            return Verdict(state=initial_state(), reason=NO_VERDICT_REASON, utterances=tuple(self._utterances),
+                           notes=(NO_VERDICT_NOTE,), vertical=self._coach.vertical)
 
     def _write_journal(self, utterance: Utterance) -> None:
         if self._journal is None or self._journal_failed:

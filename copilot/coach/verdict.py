@@ -208,30 +208,30 @@ def verdict_from_json(data: Any) -> Verdict:
     from copilot.coach.coach import initial_state
     from copilot.coach.state import CommitmentSignal
 
-    d = data if isinstance(data, dict) else {}
+    d: dict[str, Any] = data if isinstance(data, dict) else {}
     base = initial_state()
-    crit_in = d.get("criteria") if isinstance(d.get("criteria"), dict) else {}
+    crit_in: dict[str, Any] = d["criteria"] if isinstance(d.get("criteria"), dict) else {}
     criteria = {}
     for name, default in base.criteria.items():
-        c = crit_in.get(name) if isinstance(crit_in.get(name), dict) else {}
+        c: dict[str, Any] = crit_in[name] if isinstance(crit_in.get(name), dict) else {}
         met = bool(c.get("met"))
         criteria[name] = Criterion(met=met, evidence=_evidence_from(c.get("evidence")),
                                    kind=c.get("kind") if isinstance(c.get("kind"), str) else None,
                                    confidence=_num(c.get("confidence"), 1.0 if met else 0.0))
-    stages_in = d.get("stages") if isinstance(d.get("stages"), dict) else {}
+    stages_in: dict[str, Any] = d["stages"] if isinstance(d.get("stages"), dict) else {}
     stages = {name: Stage(bool((stages_in.get(name) or {}).get("met")),
                           _evidence_from((stages_in.get(name) or {}).get("evidence"))) for name in base.stages}
-    ns_in = d.get("next_step") if isinstance(d.get("next_step"), dict) else None
+    ns_in: dict[str, Any] | None = d["next_step"] if isinstance(d.get("next_step"), dict) else None
     next_step = None
     if ns_in is not None:
         when, has_time = _when_from(ns_in.get("when"))
-        agreed = ns_in.get("agreed_by") if isinstance(ns_in.get("agreed_by"), list) else []
+        agreed: list[Any] = ns_in["agreed_by"] if isinstance(ns_in.get("agreed_by"), list) else []
         next_step = NextStep(action=ns_in.get("action") if isinstance(ns_in.get("action"), str) else None, when=when,
                              trigger=ns_in.get("trigger") if isinstance(ns_in.get("trigger"), str) else None,
                              agreed_by=tuple(str(a) for a in agreed), evidence=_evidence_from(ns_in.get("evidence")),
                              when_has_time=has_time)
     level = d.get("commitment_level")
-    metrics_in = d.get("metrics") if isinstance(d.get("metrics"), dict) else {}
+    metrics_in: dict[str, Any] = d["metrics"] if isinstance(d.get("metrics"), dict) else {}
     state = CloseState(
         criteria=criteria,
         stages=stages,

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 PROGRESS_MIN_SECONDS = 5.0
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("analyze", help="a recording or transcript → verdict",
                        description="Transcribe a call recording (wav, flac, mp3, m4a, ogg; stereo = rep on channel 0, "
                                    "the other party on channel 1) or read a transcript JSON, and say whether a real "
@@ -72,6 +72,10 @@ def read_call(service: CallService, path: Path, quiet: bool) -> Transcript:
         return service.read_call(path, progress=report)
 
 
+def _warn(message: str) -> None:
+    sys.stderr.write(f"copilot: warning: {message}\n")
+
+
 def run(args: argparse.Namespace) -> int:
     from copilot.call import CallService, build_config
 
@@ -86,8 +90,7 @@ def run(args: argparse.Namespace) -> int:
     service = CallService(config)
     transcript = read_call(service, path, quiet=not sys.stderr.isatty())
     call = service.analyze(transcript, source=str(path.resolve()), started_at=started_at,
-                           vertical=args.vertical,
-                           on_problem=lambda message: sys.stderr.write(f"copilot: warning: {message}\n"))
+                           vertical=args.vertical, on_problem=_warn)
     verdict = call.verdict
     if args.out:
         from copilot.export.bundle import write_exports
@@ -95,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         write_exports(Path(args.out), transcript.utterances, verdict, started_at=call.started_at,
                       vertical=call.vertical, speakers_separated=transcript.speakers_separated)
     if args.json:
-        sys.stdout.write(json.dumps(verdict, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(verdict.to_json(), ensure_ascii=False) + "\n")
     else:
         from copilot.commands.summary import print_verdict
 

@@ -15,7 +15,7 @@ from copilot.errors import UsageError
 BENCHMARKS = {"analyze": "analyze_speed.py", "coach": "eval_coach.py", "live": "live_latency.py"}
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bench", help="run a benchmark (analyze, coach, live)")
     p.add_argument("name", choices=sorted(BENCHMARKS))
     p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the benchmark")

@@ -13,7 +13,7 @@ import argparse
 from copilot.errors import UsageError
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="the app, replaying the bundled demo call",
                        description="Open the app and replay a bundled 3-minute sales call through the live "
                                    "pipeline, as if it were happening now.")

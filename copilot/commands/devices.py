@@ -11,7 +11,7 @@ import json
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("devices", help="the audio inputs and system-audio sources it can use",
                        description="List the microphones (the rep) and the system-audio sources (the other party) "
                                    "that `copilot live` and the app can capture.")

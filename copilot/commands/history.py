@@ -14,12 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from copilot.errors import InputError, UsageError
+from copilot.export import coaching_line
+from copilot.session.clock import call_clock
+from copilot.session.labels import labels_for
 from copilot.store import pattern
+from copilot.store.records import CallSummary, StoredCall
 
 log = logging.getLogger(__name__)
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "history", help="past calls and the pattern across them",
         description="Past calls (newest first) and the pattern across them; open, delete, clear or export them.")
@@ -60,26 +64,27 @@ def run(args: argparse.Namespace) -> int:
             if args.out is not None:
                 _export(call, Path(args.out))
             if args.json:
-                _print_json(call)
+                _print_json(call.to_json())
             else:
                 _print_call(call)
         else:
             calls = store.list_calls(args.last, with_verdict=args.json)
-            result = {"calls": calls, "pattern": pattern(calls)}
+            found = pattern(calls)
             if args.json:
-                _print_json(result | {"recovered": recovered})
+                _print_json({"calls": [c.to_json(with_verdict=True) for c in calls], "pattern": found,
+                             "recovered": recovered})
             else:
-                _print_history(result, recovered)
+                _print_history(calls, found, recovered)
     return 0
 
 
-def _export(call: dict[str, Any], out: Path) -> None:
+def _export(call: StoredCall, out: Path) -> None:
     from copilot.export.bundle import write_exports
 
-    if call["verdict"] is None:
-        raise InputError(f"call {call['id']} has no verdict to export")
-    written = write_exports(out, None, call["verdict"], started_at=call["started_at"], vertical=call["vertical"])
-    sys.stderr.write(f"copilot: wrote {len(written)} exports of call {call['id']} to {out}\n")
+    if call.verdict is None:
+        raise InputError(f"call {call.id} has no verdict to export")
+    written = write_exports(out, call.utterances, call.verdict, started_at=call.started_at, vertical=call.vertical)
+    sys.stderr.write(f"copilot: wrote {len(written)} exports of call {call.id} to {out}\n")
 
 
 def _positive(text: str) -> int:
@@ -99,7 +104,7 @@ def _say(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
         print(text)
 
 
-def _print_json(data: Any) -> None:
+def _print_json(data: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()
 
@@ -116,14 +121,13 @@ def _mark(value: bool | None) -> str:
     return "—" if value is None else ("[green]yes[/]" if value else "[red]no[/]")
 
 
-def _print_history(result: dict[str, Any], recovered: list[int]) -> None:
+def _print_history(calls: list[CallSummary], found: dict[str, Any], recovered: list[int]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console(highlight=False)
     for call_id in recovered:
         console.print(f"[yellow]Recovered call {call_id}: the process recording it had stopped.[/]")
-    calls = result["calls"]
     if not calls:
         console.print("No calls recorded yet. [dim]copilot analyze FILE, copilot live or the app record them.[/]")
         return
@@ -137,43 +141,37 @@ def _print_history(result: dict[str, Any], recovered: list[int]) -> None:
     table.add_column("Lines", justify="right", no_wrap=True)
     table.add_column("Source", overflow="ellipsis", no_wrap=True, max_width=28)
     for c in calls:
-        status = c["status"] if c["status"] == "complete" else f"[yellow]{c['status']}[/]"
-        table.add_row(str(c["id"]), _when(c["started_at"]), c["vertical"], status, _mark(c["next_steps_secured"]),
-                      str(c["commitment_level"] or "—"), str(c["utterance_count"]), _source(c["source"]))
+        status = c.status if c.status == "complete" else f"[yellow]{c.status}[/]"
+        table.add_row(str(c.id), _when(c.started_at), c.vertical, status, _mark(c.next_steps_secured),
+                      str(c.commitment_level or "—"), str(c.utterance_count), _source(c.source))
     console.print(table)
     console.print()
-    for sentence in result["pattern"]["sentences"]:
+    for sentence in found["sentences"]:
         console.print(sentence, markup=False)
 
 
-def _print_call(call: dict[str, Any]) -> None:
+def _print_call(call: StoredCall) -> None:
     from rich.console import Console
 
+    words = labels_for(call.vertical)
     console = Console(highlight=False)
-    console.print(f"[bold]Call {call['id']}[/] · {_when(call['started_at'])} · {call['vertical']} · "
-                  f"{call['status']} · {_source(call['source'])}")
-    for u in call["utterances"]:
-        minutes, seconds = divmod(int(u["start"]), 60)
-        console.print(f"[dim][{minutes:02d}:{seconds:02d}][/] [bold]{u['speaker']}[/]: ", end="")
-        console.print(u["text"], markup=False)
-    verdict = call.get("verdict")
+    console.print(f"[bold]Call {call.id}[/] · {_when(call.started_at)} · {call.vertical} · "
+                  f"{call.status} · {_source(call.source)}")
+    for u in call.utterances:
+        console.print(f"[dim][{call_clock(u.start)}][/] [bold]{words.speaker(u.speaker)}[/]: ", end="")
+        console.print(u.text, markup=False)
+    verdict = call.verdict
     console.print()
     if verdict is None:
         console.print("No verdict for this call.")
         return
-    console.print(f"Next step secured: {_mark(verdict.get('next_steps_secured'))} · "
-                  f"commitment level {verdict.get('commitment_level', '—')}")
-    if verdict.get("reason"):
-        console.print(verdict["reason"], markup=False)
-    for section in ("criteria", "stages"):
-        flags = call.get(section) or {}
-        if flags:
-            console.print(f"{section.capitalize()}: " + ", ".join(
-                f"{name} {'✓' if met else '✗'}" for name, met in flags.items()), markup=False)
-    for moment in verdict.get("coaching") or []:
-        t = moment.get("t")
-        stamp = f"[{int(t) // 60:02d}:{int(t) % 60:02d}] " if isinstance(t, (int, float)) else ""
-        line = f"{stamp}{moment.get('kind', 'Improvement')} - {moment.get('category', '')}: {moment.get('message', '')}"
-        if moment.get("try"):
-            line += f' Try: "{moment["try"]}"'
-        console.print(line, markup=False)
+    console.print(f"Next step secured: {_mark(verdict.next_steps_secured)} · "
+                  f"commitment level {verdict.commitment_level} — {words.rung(verdict.commitment_level)}")
+    if verdict.reason:
+        console.print(verdict.reason, markup=False)
+    console.print("Criteria: " + ", ".join(f"{words.criterion(name, short=True)} {'✓' if c.met else '✗'}"
+                                           for name, c in verdict.criteria.items()), markup=False)
+    console.print("Stages: " + ", ".join(f"{words.stage(name)} {'✓' if st.met else '✗'}"
+                                         for name, st in verdict.stages.items()), markup=False)
+    for moment in verdict.coaching:
+        console.print(coaching_line(moment), markup=False)

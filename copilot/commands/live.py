@@ -15,7 +15,7 @@ import math
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copilot.call.events import (
     ClosingMode,
@@ -30,13 +30,18 @@ from copilot.call.events import (
 )
 from copilot.errors import DeviceError, UsageError
 from copilot.session.clock import call_clock
+from copilot.session.labels import labels_for
+
+if TYPE_CHECKING:
+    from rich.live import Live
+    from rich.text import Text
+
+    from copilot.call import RunningCall
 
 log = logging.getLogger(__name__)
 
-SPEAKER_LABEL = {"rep": "Rep", "prospect": "Them"}
 
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("live", help="the live pipeline without a window (microphone + system audio, or --replay)",
                        description="Listen to the microphone (the rep) and system audio (the other party), or replay "
                                    "a stereo recording as if live, and transcribe and coach the call as it happens.")
@@ -62,7 +67,8 @@ class _Printer:
     def __init__(self, events: bool) -> None:
         self.events = events
         self._lock = threading.Lock()
-        self._live: Any = None
+        self._live: Live | None = None
+        self._labels = labels_for(None)  # the call's vertical names the other party (Started says which)
         self._partials: dict[str, str] = {}
         self._problems: list[str] = []
         if not events:
@@ -115,23 +121,25 @@ class _Printer:
         elif isinstance(event, ClosingMode):
             self._line({"type": "closing", "t": round(event.t, 3), "planned_end": round(event.planned_end, 3)})
         elif isinstance(event, Finished):
-            self._line({"type": "verdict", **event.verdict})
+            self._line({"type": "verdict", **event.verdict.to_json()})
 
     # -- rolling transcript ------------------------------------------------------------------------------------
     def _text(self, event: Event) -> None:
         if isinstance(event, Started):
+            self._labels = labels_for(event.vertical)
             self._print_text(f"[dim]Listening ({event.source}) — Ctrl-C ends the call.[/]")
         elif isinstance(event, Transcribed):
             u = event.utterance
             if u.final:
                 self._partials.pop(u.speaker, None)
                 style = "cyan" if u.speaker == "rep" else "magenta"
-                self._print_text(f"[dim]{call_clock(u.start)}[/] [bold {style}]{SPEAKER_LABEL[u.speaker]}:[/] {_escape(u.text)}")
+                self._print_text(f"[dim]{call_clock(u.start)}[/] [bold {style}]{self._labels.speaker(u.speaker)}:[/] "
+                                 f"{_escape(u.text)}")
             else:
                 self._partials[u.speaker] = u.text
             self._refresh()
         elif isinstance(event, StateChanged):
-            prompt = getattr(event.state, "prompt", "")
+            prompt = event.state.prompt
             if prompt:
                 self._print_text(f"    [green]→ {_escape(prompt)}[/]")
         elif isinstance(event, ClosingMode):
@@ -144,12 +152,12 @@ class _Printer:
         else:
             (self.err if err else self.console).print(markup)
 
-    def _render(self) -> Any:
+    def _render(self) -> Text:
         from rich.text import Text
 
         text = Text()
         for speaker, partial in self._partials.items():
-            text.append(f"{SPEAKER_LABEL[speaker]}: {partial} …\n", style="dim italic")
+            text.append(f"{self._labels.speaker(speaker)}: {partial} …\n", style="dim italic")
         return text
 
     def _refresh(self) -> None:
@@ -221,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _wait_for_end(call: Any) -> bool:
+def _wait_for_end(call: RunningCall) -> bool:
     """Wait until the sources end; the first Ctrl-C ends the call cleanly (a second one gives up). True if stopped."""
     try:
         call.wait()

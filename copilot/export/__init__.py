@@ -1,6 +1,6 @@
 """Everything a call leaves behind: transcripts, the verdict report, a recap email, a calendar invite.
 
-Pure functions that turn utterances and the verdict object of DESIGN.md into text or bytes, plus one
+Pure functions that turn utterances and the typed verdict (``copilot.coach.state.Verdict``) into text or bytes, plus one
 atomic writer, so the CLI, the live path and the desktop app export through the same code and a full
 disk or an unwritable folder never leaves a half-written file behind. Nothing here imports Qt or audio.
 """

@@ -13,14 +13,14 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
+from copilot.coach.state import Verdict
 from copilot.export.atomic import ensure_output_dir, write_atomic
 from copilot.export.invite import next_step_ics
 from copilot.export.recap_email import recap_eml
 from copilot.export.transcript_formats import to_json, to_markdown, to_srt, to_txt, to_vtt
 from copilot.export.verdict_report import verdict_markdown, verdict_pdf
-from copilot.session.transcript import parse_transcript
+from copilot.export._fmt import resolve_labels
 from copilot.session.utterance import Utterance
 
 log = logging.getLogger(__name__)
@@ -39,15 +39,15 @@ EXPORT_NAMES = (
 )
 
 
-def verdict_json(verdict: Mapping[str, Any]) -> str:
+def verdict_json(verdict: Verdict) -> str:
     """Exactly the verdict object, as ``copilot analyze --json`` prints it (indented)."""
-    return json.dumps(verdict, indent=2, ensure_ascii=False)
+    return json.dumps(verdict.to_json(), indent=2, ensure_ascii=False)
 
 
 def write_exports(
     out_dir: Path | str,
     utterances: Iterable[Utterance] | None,
-    verdict: Mapping[str, Any],
+    verdict: Verdict,
     *,
     started_at: datetime | str | None = None,
     vertical: str | None = None,
@@ -56,26 +56,26 @@ def write_exports(
 ) -> list[Path]:
     """Write all exports of a call into ``out_dir``; return the paths written, in order.
 
-    ``utterances`` None means: take them from ``verdict["utterances"]``. ``next_step.ics`` is written
-    only when the verdict's next step has a resolved date/time. Raises ``OutputError``.
+    ``utterances`` None means: the verdict's own; ``vertical`` None: the verdict's (it names the speakers:
+    "Candidate" on a recruiting call; ``labels`` overrides them). ``next_step.ics`` is written only when the
+    verdict's next step has a resolved date/time. Raises ``OutputError``.
     """
     folder = ensure_output_dir(out_dir)
-    if utterances is None:
-        utterances = parse_transcript({"utterances": verdict.get("utterances") or []}, "verdict").utterances
-    spoken = list(utterances)
+    spoken = list(verdict.utterances if utterances is None else utterances)
+    speakers = resolve_labels(labels, vertical or verdict.vertical)
 
     renderers: list[tuple[str, Callable[[], str | bytes | None]]] = [
-        ("transcript.txt", lambda: to_txt(spoken, labels)),
-        ("transcript.md", lambda: to_markdown(spoken, labels, started_at=started_at)),
-        ("transcript.srt", lambda: to_srt(spoken, labels)),
-        ("transcript.vtt", lambda: to_vtt(spoken, labels)),
+        ("transcript.txt", lambda: to_txt(spoken, speakers)),
+        ("transcript.md", lambda: to_markdown(spoken, speakers, started_at=started_at)),
+        ("transcript.srt", lambda: to_srt(spoken, speakers)),
+        ("transcript.vtt", lambda: to_vtt(spoken, speakers)),
         (
             "transcript.json",
             lambda: to_json(spoken, started_at=started_at, vertical=vertical, speakers_separated=speakers_separated),
         ),
         ("verdict.json", lambda: verdict_json(verdict)),
-        ("verdict.md", lambda: verdict_markdown(verdict, labels)),
-        ("verdict.pdf", lambda: verdict_pdf(verdict, labels)),
+        ("verdict.md", lambda: verdict_markdown(verdict, speakers)),
+        ("verdict.pdf", lambda: verdict_pdf(verdict, speakers)),
         ("recap.eml", lambda: recap_eml(verdict)),
         ("next_step.ics", lambda: next_step_ics(verdict)),
     ]

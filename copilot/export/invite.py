@@ -9,46 +9,45 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parseaddr
-from typing import Any
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from copilot.coach.state import NextStep, Verdict
+from copilot.coach.verdict import next_step_dict
 from copilot.errors import InputError
-from copilot.export._fmt import evidence_line, items, mapping, one_line, parse_when, resolve_labels
+from copilot.export._fmt import evidence_line, one_line, resolve_labels, step_when
 
 PRODID = "-//Call Copilot//Next step invite//EN"
 
 
-def _uid(step: Mapping[str, Any]) -> str:
+def _uid(step: NextStep) -> str:
+    """Derived from the step as the verdict JSON writes it (action, when, evidence times and words), so the same
+    step gives the same UID across exports and versions."""
+    wire = next_step_dict(step) or {}
     key = {
-        "action": step.get("action"),
-        "when": step.get("when"),
-        "evidence": [[mapping(ev).get("t"), mapping(ev).get("text")] for ev in items(step.get("evidence"))],
+        "action": wire.get("action"),
+        "when": wire.get("when"),
+        "evidence": [[ev.get("t"), ev.get("text")] for ev in wire.get("evidence") or []],
     }
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode("utf-8")).hexdigest()
     return f"{digest[:32]}@call-copilot"
 
 
-def _summary(step: Mapping[str, Any]) -> str:
-    action = one_line(step.get("action")).rstrip(".")
+def _summary(step: NextStep) -> str:
+    action = one_line(step.action).rstrip(".")
     return f"{action[:1].upper()}{action[1:]}" if action else "Follow-up call"
 
 
-def _description(verdict: Mapping[str, Any], step: Mapping[str, Any]) -> str:
-    labels = resolve_labels(None)
-    lines = [
-        "Next step agreed on the call."
-        if verdict.get("next_steps_secured") is True
-        else "Next step proposed on the call."
-    ]
-    if step.get("action"):
-        lines.append(f"Action: {one_line(step.get('action'))}")
-    if step.get("trigger"):
-        lines.append(f"Trigger: {one_line(step.get('trigger'))}")
-    evidence = [evidence_line(verdict, ev, labels) for ev in items(step.get("evidence"))]
+def _description(verdict: Verdict, step: NextStep) -> str:
+    labels = resolve_labels(None, verdict.vertical)
+    lines = ["Next step agreed on the call." if verdict.next_steps_secured else "Next step proposed on the call."]
+    if step.action:
+        lines.append(f"Action: {one_line(step.action)}")
+    if step.trigger:
+        lines.append(f"Trigger: {one_line(step.trigger)}")
+    evidence = [evidence_line(ev, labels) for ev in step.evidence]
     if evidence:
         lines += ["", "What was said:"] + evidence
     return "\n".join(lines)
@@ -65,7 +64,7 @@ def _organizer(organizer: str) -> vCalAddress:
 
 
 def next_step_ics(
-    verdict: Mapping[str, Any],
+    verdict: Verdict,
     duration_minutes: int = 30,
     organizer: str | None = None,
 ) -> bytes | None:
@@ -76,9 +75,9 @@ def next_step_ics(
     """
     if isinstance(duration_minutes, bool) or not isinstance(duration_minutes, int) or duration_minutes <= 0:
         raise InputError(f"invite duration must be a positive number of minutes, not {duration_minutes!r}")
-    step = mapping(verdict.get("next_step"))
-    when = parse_when(step.get("when"))
-    if when is None:
+    step = verdict.next_step
+    when = step_when(step)
+    if step is None or when is None:
         return None
 
     event = Event()
@@ -94,7 +93,7 @@ def next_step_ics(
         event.add("dtend", when + timedelta(days=1))
     event.add("summary", _summary(step))
     event.add("description", _description(verdict, step))
-    event.add("status", "CONFIRMED" if verdict.get("next_steps_secured") is True else "TENTATIVE")
+    event.add("status", "CONFIRMED" if verdict.next_steps_secured else "TENTATIVE")
     if organizer:
         event.add("organizer", _organizer(organizer))
 
@@ -103,4 +102,5 @@ def next_step_ics(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar is untyped here
+    return ical

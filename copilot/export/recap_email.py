@@ -8,46 +8,37 @@ Outlook, Thunderbird and Apple Mail open it as a draft for the rep to edit and s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
-from typing import Any
 
+from copilot.coach.state import Verdict
 from copilot.errors import InputError
-from copilot.export._fmt import human_when, items, mapping, one_line, parse_when
+from copilot.export._fmt import human_when, one_line, step_when
 
 _PLACEHOLDER_POINTS = "[the key points you heard: their goals, the problem, and their timing]"
 
 
-def _step(verdict: Mapping[str, Any]) -> Mapping[str, Any]:
-    return mapping(verdict.get("next_step"))
+def _agreed(verdict: Verdict) -> bool:
+    ack = verdict.criteria.get("acknowledged")
+    return (ack is not None and ack.met) or verdict.next_steps_secured
 
 
-def _agreed(verdict: Mapping[str, Any]) -> bool:
-    criteria = mapping(verdict.get("criteria"))
-    if mapping(criteria.get("acknowledged")).get("met") is True:
-        return True
-    return verdict.get("next_steps_secured") is True
+def _action(verdict: Verdict) -> str:
+    step = verdict.next_step
+    return one_line(step.action if step is not None else None).rstrip(".")
 
 
-def _action(step: Mapping[str, Any]) -> str:
-    return one_line(step.get("action")).rstrip(".")
+def _heard(verdict: Verdict) -> list[str]:
+    summary = verdict.stages.get("summarize")
+    return [one_line(ev.text) for ev in (summary.evidence if summary is not None else ()) if one_line(ev.text)]
 
 
-def _heard(verdict: Mapping[str, Any]) -> list[str]:
-    summary = mapping(mapping(verdict.get("stages")).get("summarize"))
-    return [
-        one_line(mapping(ev).get("text")) for ev in items(summary.get("evidence")) if one_line(mapping(ev).get("text"))
-    ]
-
-
-def recap_subject(verdict: Mapping[str, Any]) -> str:
+def recap_subject(verdict: Verdict) -> str:
     """ "Recap and next step: <action>, <when>" when one was agreed, else a plain recap subject."""
-    step = _step(verdict)
-    action = _action(step)
-    when = parse_when(step.get("when"))
+    action = _action(verdict)
+    when = step_when(verdict.next_step)
     if action and _agreed(verdict):
         subject = f"Recap and next step: {action[:1].upper()}{action[1:]}"
         return f"{subject}, {human_when(when)}" if when is not None else subject
@@ -55,17 +46,16 @@ def recap_subject(verdict: Mapping[str, Any]) -> str:
 
 
 def recap_text(
-    verdict: Mapping[str, Any],
+    verdict: Verdict,
     rep_name: str | None = None,
     prospect_name: str | None = None,
 ) -> str:
     """The recap email body as plain text (a draft: bracketed parts are for the rep to fill in)."""
-    step = _step(verdict)
-    action = _action(step)
-    when = parse_when(step.get("when"))
-    trigger = one_line(step.get("trigger")).rstrip(".")
+    action = _action(verdict)
+    when = step_when(verdict.next_step)
+    trigger = one_line(verdict.next_step.trigger if verdict.next_step is not None else None).rstrip(".")
     agreed = _agreed(verdict) and bool(action)
-    level = verdict.get("commitment_level")
+    level = verdict.commitment_level
 
     lines = [f"Hi {one_line(prospect_name) or 'there'},", "", "Thank you for your time today.", ""]
 
@@ -112,7 +102,7 @@ def recap_text(
 
 
 def recap_eml(
-    verdict: Mapping[str, Any],
+    verdict: Verdict,
     to: str | None = None,
     subject: str | None = None,
     *,

@@ -1,9 +1,10 @@
 """The verdict as a report a rep or their manager reads after the call (Markdown and PDF).
 
-Both formats are rendered from one list of plain blocks built from the verdict object of DESIGN.md,
-so they always say the same thing. The report follows the method: was a next step secured and why,
-the three criteria with the words that prove them, the four close stages, the commitment ladder, the
-weak next steps and objections each with what to try instead, and the timestamped coaching moments.
+Both formats are rendered from one list of plain blocks built from the typed verdict, so they always say the
+same thing. The report follows the method: was a next step secured and why, the three criteria with the words
+that prove them, the four close stages, the commitment ladder, the weak next steps and objections each with what
+to try instead, and the timestamped coaching moments. Its words come from the vertical's labels
+(``copilot.session.labels``).
 """
 
 from __future__ import annotations
@@ -15,48 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from copilot.coach.state import Evidence, Metrics, Verdict
 from copilot.export._fmt import (
     coaching_line,
     evidence_line,
     human_when,
-    items,
     label_for,
-    mapping,
     md_escape,
     one_line,
-    parse_when,
     resolve_labels,
+    step_when,
 )
 from copilot.session.clock import call_clock
+from copilot.session.labels import Labels, labels_for
 
 log = logging.getLogger(__name__)
 
-CRITERION_NAMES = {
-    "specific_action": "Specific action",
-    "specific_time_or_trigger": "Specific date/time or trigger",
-    "acknowledged": "Both parties acknowledged",
-}
-STAGE_NAMES = {
-    "summarize": "Summarize",
-    "confirm": "Confirm",
-    "propose": "Propose",
-    "lock": "Lock",
-}
-# DESIGN.md's commitment hierarchy, strongest first.
-COMMITMENT_LEVELS = {
-    5: "calendar invite sent and accepted",
-    4: "verbal agreement to a specific date/time",
-    3: "agreement to a specific action with a timeline or trigger",
-    2: 'vague "follow up next week"',
-    1: '"send me some info" / nothing',
-}
-OBJECTION_NAMES = {
-    "think_about_it": "I need to think about it",
-    "send_info": "Send me some info",
-    "discuss_with_team": "I'll discuss with my team",
-    "call_next_week": "Call me next week",
-    "not_ready": "We're not ready yet",
-}
 METRIC_NAMES = {
     "talk_ratio": "Talk share",
     "longest_monologue": "Longest monologue",
@@ -97,130 +72,94 @@ class Table:
 Block = Heading | Para | Bullets | Table
 
 
-def _yes(met: Any) -> str:
+def _yes(met: bool) -> str:
     return "yes" if met is True else "no"
 
 
-def _evidence_cell(verdict: Mapping[str, Any], evidence: Any, labels: Mapping[str, str]) -> str:
-    lines = [evidence_line(verdict, ev, labels) for ev in items(evidence)]
+def _evidence_cell(evidence: tuple[Evidence, ...], speakers: Mapping[str, str]) -> str:
+    lines = [evidence_line(ev, speakers) for ev in evidence]
     return "\n".join(lines) if lines else "\u2014"
 
 
-def _utterance_field(verdict: Mapping[str, Any], entry: Mapping[str, Any], key: str) -> Any:
-    """An entry's own ``t``/``text``, else the referenced utterance's ``start``/``text``."""
-    own = entry.get("t" if key == "start" else key)
-    if own is not None:
-        return own
-    index = entry.get("utterance")
-    utterances = items(verdict.get("utterances"))
-    if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(utterances):
-        return mapping(utterances[index]).get(key)
-    return None
+def _try(suggestion: str | None) -> str:
+    text = one_line(suggestion).strip('"')
+    return f' - Try: "{text}"' if text else ""
 
 
-def _try(entry: Mapping[str, Any]) -> str:
-    suggestion = one_line(entry.get("try")).strip('"')
-    return f' - Try: "{suggestion}"' if suggestion else ""
-
-
-def _criteria_block(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> Table:
-    criteria = mapping(verdict.get("criteria"))
-    keys = list(CRITERION_NAMES) + [k for k in criteria if k not in CRITERION_NAMES]
+def _criteria_block(verdict: Verdict, words: Labels, speakers: Mapping[str, str]) -> Table:
     rows = []
-    for key in keys:
-        crit = mapping(criteria.get(key))
-        met = _yes(crit.get("met"))
-        if crit.get("kind"):
-            met += f" ({one_line(crit.get('kind'))})"
-        rows.append((CRITERION_NAMES.get(key, key), met, _evidence_cell(verdict, crit.get("evidence"), labels)))
+    for key, crit in verdict.criteria.items():
+        met = _yes(crit.met)
+        if crit.kind:
+            met += f" ({one_line(crit.kind)})"
+        rows.append((words.criterion(key), met, _evidence_cell(crit.evidence, speakers)))
     return Table(("Criterion", "Met", "Evidence"), tuple(rows), (50, 25, 115))
 
 
-def _stages_block(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> Table:
-    stages = mapping(verdict.get("stages"))
-    keys = list(STAGE_NAMES) + [k for k in stages if k not in STAGE_NAMES]
-    rows = []
-    for key in keys:
-        stage = mapping(stages.get(key))
-        rows.append(
-            (STAGE_NAMES.get(key, key), _yes(stage.get("met")), _evidence_cell(verdict, stage.get("evidence"), labels))
-        )
+def _stages_block(verdict: Verdict, words: Labels, speakers: Mapping[str, str]) -> Table:
+    rows = [(words.stage(key), _yes(stage.met), _evidence_cell(stage.evidence, speakers))
+            for key, stage in verdict.stages.items()]
     return Table(("Stage", "Heard", "Evidence"), tuple(rows), (35, 20, 135))
 
 
-def _next_step_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> list[Block]:
+def _next_step_blocks(verdict: Verdict, speakers: Mapping[str, str]) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Next step")]
-    step = verdict.get("next_step")
-    if not isinstance(step, Mapping):
+    step = verdict.next_step
+    if step is None:
         return blocks + [Para("No next step was put forward.")]
-    entries: list[str | tuple[str, str]] = [("Action:", one_line(step.get("action")) or "not specific")]
-    when = parse_when(step.get("when"))
+    entries: list[str | tuple[str, str]] = [("Action:", one_line(step.action) or "not specific")]
+    when = step_when(step)
     if when is not None:
         entries.append(("When:", f"{human_when(when)} ({when.isoformat()})"))
     else:
         entries.append(("When:", "no specific date/time"))
-    if step.get("trigger"):
-        entries.append(("Trigger:", one_line(step.get("trigger"))))
-    agreed = [label_for(s, labels) for s in items(step.get("agreed_by")) if isinstance(s, str)]
+    if step.trigger:
+        entries.append(("Trigger:", one_line(step.trigger)))
+    agreed = [label_for(s, speakers) for s in step.agreed_by]
     entries.append(("Agreed by:", ", ".join(agreed) if agreed else "nobody yet"))
     blocks.append(Bullets(tuple(entries)))
-    evidence = [evidence_line(verdict, ev, labels) for ev in items(step.get("evidence"))]
+    evidence = [evidence_line(ev, speakers) for ev in step.evidence]
     if evidence:
         blocks += [Para("Evidence:"), Bullets(tuple(evidence))]
     return blocks
 
 
-def _commitment_blocks(verdict: Mapping[str, Any]) -> list[Block]:
-    raw = verdict.get("commitment_level")
-    level = raw if isinstance(raw, int) and not isinstance(raw, bool) and raw in COMMITMENT_LEVELS else None
+def _commitment_blocks(verdict: Verdict, words: Labels) -> list[Block]:
+    level = verdict.commitment_level if verdict.commitment_level in words.ladder else None
     title = f"Commitment level: {level} of 5" if level is not None else "Commitment level: unknown"
     blocks: list[Block] = [Heading(2, title)]
     if level is not None:
-        blocks.append(Para(f"{level} - {COMMITMENT_LEVELS[level]}", bold=True))
+        blocks.append(Para(f"{level} - {words.rung(level)}", bold=True))
     ladder = tuple(
-        f"{n} {meaning}" + ("   (this call)" if n == level else "") for n, meaning in COMMITMENT_LEVELS.items()
+        f"{n} {meaning}" + ("   (this call)" if n == level else "") for n, meaning in words.ladder.items()
     )
     return blocks + [Bullets(ladder)]
 
 
-def _weak_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> list[Block]:
-    entries = []
-    for raw in items(verdict.get("weak_next_steps")):
-        entry = mapping(raw)
-        t = _utterance_field(verdict, entry, "start")
-        text = one_line(_utterance_field(verdict, entry, "text"))
-        entries.append(f'[{call_clock(t)}] "{text}"{_try(entry)}')
+def _weak_blocks(verdict: Verdict) -> list[Block]:
+    entries = [f'[{call_clock(w.t)}] "{one_line(w.text)}"{_try(w.try_)}' for w in verdict.weak_next_steps]
     body: Block = Bullets(tuple(entries)) if entries else Para("None heard.")
     return [Heading(2, "Weak next steps"), body]
 
 
-def _objection_blocks(verdict: Mapping[str, Any]) -> list[Block]:
+def _objection_blocks(verdict: Verdict, words: Labels) -> list[Block]:
     entries = []
-    for raw in items(verdict.get("objections")):
-        entry = mapping(raw)
-        kind = one_line(entry.get("type"))
-        name = OBJECTION_NAMES.get(kind, kind.replace("_", " ") or "Objection")
-        t = _utterance_field(verdict, entry, "start")
-        text = one_line(_utterance_field(verdict, entry, "text"))
+    for o in verdict.objections:
+        text = one_line(o.text)
         quoted = f' "{text}"' if text else ""
-        entries.append(f"[{call_clock(t)}] {name}:{quoted}{_try(entry)}")
+        entries.append(f"[{call_clock(o.t)}] {words.objection(one_line(o.type))}:{quoted}{_try(o.try_)}")
     body: Block = Bullets(tuple(entries)) if entries else Para("None heard.")
     return [Heading(2, "Objections"), body]
 
 
-def _moment_time(moment: Mapping[str, Any]) -> float:
-    t = moment.get("t")
-    return float(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else float("inf")
-
-
-def _coaching_blocks(verdict: Mapping[str, Any]) -> list[Block]:
-    moments = sorted((mapping(m) for m in items(verdict.get("coaching"))), key=_moment_time)
+def _coaching_blocks(verdict: Verdict) -> list[Block]:
+    moments = sorted(verdict.coaching, key=lambda m: m.t)
     entries = tuple(coaching_line(m) for m in moments)
     body: Block = Bullets(entries) if entries else Para("No coaching moments.")
     return [Heading(2, "Coaching moments"), body]
 
 
-def _format_metric(name: str, value: Any, labels: Mapping[str, str]) -> str:
+def _format_metric(name: str, value: object, speakers: Mapping[str, str]) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -229,13 +168,13 @@ def _format_metric(name: str, value: Any, labels: Mapping[str, str]) -> str:
         parts = []
         for key, inner in value.items():
             if key == "speaker" and isinstance(inner, str):
-                parts.append(label_for(inner, labels))
+                parts.append(label_for(inner, speakers))
             elif key in ("seconds", "duration") and isinstance(inner, (int, float)):
                 parts.append(f"{inner:.0f} s")
             elif key in ("t", "start") and isinstance(inner, (int, float)):
                 parts.append(f"at {call_clock(inner)}")
             else:
-                parts.append(f"{key.replace('_', ' ')} {_format_metric(key, inner, labels)}")
+                parts.append(f"{str(key).replace('_', ' ')} {_format_metric(str(key), inner, speakers)}")
         return ", ".join(parts)
     if isinstance(value, (int, float)):
         if name == "talk_ratio" and 0.0 <= value <= 1.0:
@@ -246,62 +185,55 @@ def _format_metric(name: str, value: Any, labels: Mapping[str, str]) -> str:
     return one_line(value)
 
 
-def _metrics_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str]) -> list[Block]:
-    if "metrics" not in verdict:
-        return []
-    metrics = mapping(verdict.get("metrics"))
-    if not metrics:
-        return [Heading(2, "Conversation metrics"), Para("No metrics.")]
-    speakers = ("rep", "prospect")
+def _metrics_blocks(metrics: Metrics, speakers: Mapping[str, str]) -> list[Block]:
+    sections: dict[str, Mapping[str, Any]] = {"talk_ratio": metrics.talk_ratio, "questions": metrics.questions,
+                                              "longest_monologue": metrics.longest_monologue}
+    present = {key: value for key, value in sections.items() if value}
+    if not present:
+        return []  # nothing measured (nothing was said): no section
+    who = ("rep", "prospect")
     rows = []
     extra: list[str | tuple[str, str]] = []
-    for key, value in metrics.items():
-        name = METRIC_NAMES.get(key, key.replace("_", " ").capitalize())
-        if isinstance(value, Mapping) and value and set(value) <= set(speakers):
-            rows.append((name, *(_format_metric(key, value.get(s), labels) for s in speakers)))
+    for key, value in present.items():
+        name = METRIC_NAMES[key]
+        if set(value) <= set(who):
+            rows.append((name, *(_format_metric(key, value.get(s), speakers) for s in who)))
         else:
-            extra.append((f"{name}:", _format_metric(key, value, labels)))
+            extra.append((f"{name}:", _format_metric(key, value, speakers)))
     blocks: list[Block] = [Heading(2, "Conversation metrics")]
     if rows:
-        header = ("Metric", *(label_for(s, labels) for s in speakers))
+        header = ("Metric", *(label_for(s, speakers) for s in who))
         blocks.append(Table(header, tuple(rows), (70, 60, 60)))
     if extra:
         blocks.append(Bullets(tuple(extra)))
     return blocks
 
 
-def _notes_blocks(verdict: Mapping[str, Any]) -> list[Block]:
-    notes: list[str] = []
-    if verdict.get("speakers_separated") is False:
-        notes.append(
-            "Speakers could not be told apart (one mixed channel), so acknowledgement rests on turn-taking alone."
-        )
-    raw = verdict.get("notes")
-    if isinstance(raw, str) and raw.strip():
-        notes.append(one_line(raw))
-    notes += [one_line(n) for n in items(raw) if one_line(n)]
+def _notes_blocks(verdict: Verdict) -> list[Block]:
+    notes = [one_line(n) for n in verdict.notes if one_line(n)]
     return [Heading(2, "Notes"), Bullets(tuple(notes))] if notes else []
 
 
-def report_blocks(verdict: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> list[Block]:
-    """The report's content, independent of the output format."""
-    names = resolve_labels(labels)
-    secured = verdict.get("next_steps_secured") is True
+def report_blocks(verdict: Verdict, labels: Mapping[str, str] | None = None) -> list[Block]:
+    """The report's content, independent of the output format; ``labels`` overrides the speakers' names."""
+    words = labels_for(verdict.vertical)
+    speakers = resolve_labels(labels, verdict.vertical)
+    secured = verdict.next_steps_secured
     blocks: list[Block] = [
         Heading(1, "Call verdict"),
         Para(f"Next step secured: {'YES' if secured else 'NO'}", bold=True, tone="good" if secured else "bad"),
     ]
-    reason = one_line(verdict.get("reason"))
+    reason = one_line(verdict.reason)
     if reason:
         blocks.append(Para(reason))
-    blocks += [Heading(2, "Next-step criteria"), _criteria_block(verdict, names)]
-    blocks += _next_step_blocks(verdict, names)
-    blocks += _commitment_blocks(verdict)
-    blocks += [Heading(2, "The 5-minute close"), _stages_block(verdict, names)]
-    blocks += _weak_blocks(verdict, names)
-    blocks += _objection_blocks(verdict)
+    blocks += [Heading(2, "Next-step criteria"), _criteria_block(verdict, words, speakers)]
+    blocks += _next_step_blocks(verdict, speakers)
+    blocks += _commitment_blocks(verdict, words)
+    blocks += [Heading(2, "The 5-minute close"), _stages_block(verdict, words, speakers)]
+    blocks += _weak_blocks(verdict)
+    blocks += _objection_blocks(verdict, words)
     blocks += _coaching_blocks(verdict)
-    blocks += _metrics_blocks(verdict, names)
+    blocks += _metrics_blocks(verdict.metrics, speakers)
     blocks += _notes_blocks(verdict)
     return blocks
 
@@ -319,7 +251,7 @@ def _md_cell(text: str) -> str:
     return "<br>".join(md_escape(line) for line in text.split("\n"))
 
 
-def verdict_markdown(verdict: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+def verdict_markdown(verdict: Verdict, labels: Mapping[str, str] | None = None) -> str:
     """The verdict report as Markdown."""
     out: list[str] = []
     for block in report_blocks(verdict, labels):
@@ -456,7 +388,7 @@ def _new_pdf(font: tuple[Path, Path] | None) -> tuple[Any, str, _Fitter]:
 
 
 def verdict_pdf(
-    verdict: Mapping[str, Any],
+    verdict: Verdict,
     labels: Mapping[str, str] | None = None,
     *,
     font: tuple[Path, Path] | Path | None = None,

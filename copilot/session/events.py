@@ -15,10 +15,12 @@ from copilot.session.utterance import Utterance
 
 @dataclass(frozen=True)
 class Started:
-    """The call started; ``started_at`` is wall-clock ISO 8601 local time."""
+    """The call started; ``started_at`` is wall-clock ISO 8601 local time; ``vertical`` is the canonical playbook
+    name the call is coached with (the window labels the other party by it)."""
 
     started_at: str
     source: str
+    vertical: str = "sales"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ File format, one JSON object a line::
 
     {"type": "start", "format": 1, "journal_id": "…", "started_at": "…", "source": "…", "vertical": "…", "audio_path": …}
     {"type": "utterance", "idx": 0, "speaker": "rep", "start": 1.2, "end": 3.4, "text": "…"}
-    {"type": "finish", "status": "complete", "verdict": {…}}      (only when saving to the history failed)
+    {"type": "finish", "status": "complete", "utterances": […], "verdict": {…}}   (the whole call, as the session
+                                                                    held it, and DESIGN.md's verdict without utterances)
 
 A last line without its newline is a write cut short by the death: it was never acknowledged, and is skipped.
 """
@@ -34,6 +35,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from copilot.coach.state import Verdict
 from copilot.errors import CopilotError, OutputError
 from copilot.session.utterance import SPEAKERS, Utterance
 from copilot.store.paths import FILE_MODE, ensure_private_dir
@@ -46,7 +48,7 @@ JOURNAL_DIR = "journal"
 FORMAT = 1
 SUFFIX = ".jsonl"
 
-AnalyzeFn = Callable[[Sequence[Utterance], datetime, str], dict[str, Any]]
+AnalyzeFn = Callable[[Sequence[Utterance], datetime, str], Verdict]
 
 
 class CallJournal:
@@ -134,14 +136,14 @@ class CallJournal:
             self._write({"type": "utterance", "idx": len(self._utterances), **utterance.to_dict()})
             self._utterances.append(utterance)
 
-    def finish(self, utterances: Sequence[Utterance], verdict: dict[str, Any] | None,
+    def finish(self, utterances: Sequence[Utterance], verdict: Verdict | None,
                status: str = "complete") -> int:
         """Move the call into the history and delete the journal; return the call's id (idempotent).
 
         ``utterances`` is every final utterance of the call as the session holds it: the journal may have
         stopped early (a full disk) while the call went on in memory.
-        If the history cannot be written, the verdict is kept in the journal so the next start records
-        the call as it ended, and OutputError is raised.
+        The whole call (every utterance and the verdict) is written to the journal first, so if the history
+        cannot be written the next start records the call as it ended; OutputError is raised then.
         """
         if status not in ("complete", "interrupted"):
             raise ValueError(f"status must be complete or interrupted, not {status!r}")
@@ -150,12 +152,12 @@ class CallJournal:
                 return self.call_id
             if self._fd is None:
                 raise RuntimeError("the journal is closed")
-            try:
-                self._write({"type": "finish", "status": status, "verdict": verdict})
-            except OutputError as exc:
-                log.warning("%s; saving the call straight to the history", exc)
             h = self._header
             said = list(utterances) if len(utterances) >= len(self._utterances) else list(self._utterances)
+            try:
+                self._write(_finish_record(status, said, verdict))
+            except OutputError as exc:
+                log.warning("%s; saving the call straight to the history", exc)
             try:
                 call_id = self._store.save_call(said, verdict, started_at=h["started_at"],
                                                 source=h["source"], vertical=h["vertical"], status=status,
@@ -206,6 +208,15 @@ class CallJournal:
             self._store.close()
 
 
+@dataclass(frozen=True)
+class JournalFinish:
+    """The journal's last record: the call ended (``status``), with every utterance and the verdict."""
+
+    status: str
+    utterances: tuple[Utterance, ...]
+    verdict: Verdict | None
+
+
 @dataclass
 class JournalContents:
     """What a journal file held: its header, the utterances written, the verdict if the call finished."""
@@ -217,7 +228,7 @@ class JournalContents:
     vertical: str
     audio_path: str | None
     utterances: list[Utterance] = field(default_factory=list)
-    finish: dict[str, Any] | None = None
+    finish: JournalFinish | None = None
     skipped_lines: int = 0
 
 
@@ -244,7 +255,7 @@ def read_journal(path: Path) -> JournalContents:
                 utterances.append(Utterance(record["speaker"], float(record["start"]), float(record["end"]),
                                             str(record["text"])))
             elif kind == "finish":
-                finish = record
+                finish = _read_finish(record)
         except (ValueError, KeyError, TypeError):
             skipped += 1
     if skipped:
@@ -320,10 +331,12 @@ def recover_interrupted(data_dir: Store | str | Path, analyze_fn: AnalyzeFn | No
 
 
 def _save(store: Store, contents: JournalContents, analyze_fn: AnalyzeFn | None) -> int:
+    said: Sequence[Utterance] = contents.utterances
+    verdict: Verdict | None
     if contents.finish is not None:  # the call ended; only saving it failed
-        recorded = contents.finish.get("status")
-        status = recorded if isinstance(recorded, str) and recorded in ("complete", "interrupted") else "complete"
-        verdict = contents.finish.get("verdict")
+        status, verdict = contents.finish.status, contents.finish.verdict
+        if len(contents.finish.utterances) > len(said):  # the session held more than the journal could write
+            said = contents.finish.utterances
     else:
         status, verdict = "interrupted", None
         if analyze_fn is not None:
@@ -332,9 +345,33 @@ def _save(store: Store, contents: JournalContents, analyze_fn: AnalyzeFn | None)
                                      contents.vertical)
             except Exception:  # a coach bug must not cost the user the transcript
                 log.exception("could not compute the verdict of the recovered call %s", contents.path.name)
-    return store.save_call(contents.utterances, verdict, started_at=contents.started_at, source=contents.source,
+    return store.save_call(said, verdict, started_at=contents.started_at, source=contents.source,
                            vertical=contents.vertical, status=status, audio_path=contents.audio_path,
                            journal_id=contents.journal_id)
+
+
+def _finish_record(status: str, utterances: Sequence[Utterance], verdict: Verdict | None) -> dict[str, Any]:
+    """The finish line: the verdict as DESIGN.md's JSON, its utterances kept once beside it."""
+    data = None
+    if verdict is not None:
+        data = verdict.to_json()
+        data.pop("utterances", None)
+    return {"type": "finish", "status": status, "utterances": [u.to_dict() for u in utterances], "verdict": data}
+
+
+def _read_finish(record: dict[str, Any]) -> JournalFinish:
+    """A finish line read back; tolerant of the first format, whose verdict carried the utterances itself."""
+    recorded = record.get("status")
+    status = recorded if isinstance(recorded, str) and recorded in ("complete", "interrupted") else "complete"
+    raw = record.get("verdict")
+    listed = record.get("utterances")
+    if not isinstance(listed, list):
+        listed = raw.get("utterances") if isinstance(raw, dict) else None
+    said = tuple(Utterance(u["speaker"], float(u["start"]), float(u["end"]), str(u["text"]))
+                 for u in (listed if isinstance(listed, list) else [])
+                 if isinstance(u, dict) and u.get("speaker") in SPEAKERS)
+    verdict = Verdict.from_json({**raw, "utterances": [u.to_dict() for u in said]}) if isinstance(raw, dict) else None
+    return JournalFinish(status, said, verdict)
 
 
 def _remove_orphan_locks(folder: Path) -> None:

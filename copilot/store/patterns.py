@@ -1,8 +1,9 @@
 """Patterns, not incidents: what the last calls say about the rep's habits.
 
 One missed next step is a coaching moment; the same miss in most calls is a habit to change. These are
-pure functions on plain call dicts (as ``Store.list_calls`` returns them, newest first), so the CLI and
-the Qt pattern view compute the same numbers and sentences.
+pure functions on the history's rows (``CallSummary``, as ``Store.list_calls`` returns them, newest first), so
+the CLI and the Qt pattern view compute the same numbers and sentences. The result is a plain JSON object
+(``copilot history --json`` prints it as it is).
 
 Only calls that ended normally (status "complete") and have a verdict count: a call cut off by a crash
 says nothing about how the rep closes. Interrupted calls are counted separately.
@@ -14,13 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from copilot.coach.state import CRITERIA, STAGES
+from copilot.session.labels import ANY_VERTICAL
+from copilot.store.records import CallSummary
 
-CRITERION_LABELS = {
-    "specific_action": "a specific action",
-    "specific_time_or_trigger": "a specific date/time or trigger",
-    "acknowledged": "the other side's yes",
-}
-STAGE_LABELS = {"summarize": "Summarize", "confirm": "Confirm", "propose": "Propose", "lock": "Lock"}
+LABELS = ANY_VERTICAL  # the pattern spans verticals: "the other side's yes"
 
 # The method's advice for each miss: what to do, and a line to try (DESIGN.md, "The method it coaches").
 HABITS: dict[str, tuple[str, str]] = {
@@ -41,22 +39,21 @@ HABITS: dict[str, tuple[str, str]] = {
 }
 
 
-def met_flags(call: Mapping[str, Any], section: str) -> dict[str, bool]:
-    """``{name: met}`` for ``section`` ("criteria" or "stages") of a call row or of a call with a verdict."""
-    flags = call.get(section)
-    if not flags and isinstance(call.get("verdict"), Mapping):
-        flags = call["verdict"].get(section)
-    if not isinstance(flags, Mapping):
-        return {}
-    return {str(k): bool(v.get("met") if isinstance(v, Mapping) else v) for k, v in flags.items()}
+def met_flags(call: CallSummary, section: str) -> dict[str, bool]:
+    """``{name: met}`` for ``section`` ("criteria" or "stages") of a call: its row's flags, else its verdict's."""
+    flags = dict(call.criteria if section == "criteria" else call.stages)
+    if not flags and call.verdict is not None:
+        items = call.verdict.criteria if section == "criteria" else call.verdict.stages
+        flags = {name: item.met for name, item in items.items()}
+    return flags
 
 
-def counted(calls: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def counted(calls: Iterable[CallSummary]) -> list[CallSummary]:
     """The calls the pattern is about: ended normally, with a verdict."""
-    return [c for c in calls if c.get("status", "complete") == "complete" and c.get("next_steps_secured") is not None]
+    return [c for c in calls if c.status == "complete" and c.next_steps_secured is not None]
 
 
-def misses(calls: Sequence[Mapping[str, Any]], section: str, names: Sequence[str]) -> dict[str, int]:
+def misses(calls: Sequence[CallSummary], section: str, names: Sequence[str]) -> dict[str, int]:
     """How many calls missed each criterion/stage (a call that does not report one is not counted)."""
     result = {name: 0 for name in names}
     for call in calls:
@@ -74,10 +71,10 @@ def most(counts: Mapping[str, int], total: int) -> dict[str, Any] | None:
     return {"name": name, "missed": counts[name], "share": _share(counts[name], total)}
 
 
-def commitment_over_time(calls: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def commitment_over_time(calls: Iterable[CallSummary]) -> list[dict[str, Any]]:
     """``[{id, started_at, level}]`` oldest first, for the chart."""
-    points = [{"id": c.get("id"), "started_at": c.get("started_at"), "level": c.get("commitment_level")}
-              for c in calls if c.get("commitment_level") is not None]
+    points = [{"id": c.id, "started_at": c.started_at, "level": c.commitment_level}
+              for c in calls if c.commitment_level is not None]
     return sorted(points, key=lambda p: (str(p["started_at"]), p["id"] or 0))
 
 
@@ -106,11 +103,11 @@ def habit(criterion: Mapping[str, Any] | None, stage: Mapping[str, Any] | None,
     return {"kind": kind, "name": found["name"], "missed": found["missed"], "try": try_ or None, "sentence": sentence}
 
 
-def summary(calls: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def summary(calls: Sequence[CallSummary]) -> dict[str, Any]:
     """The numbers for one group of counted calls."""
     total = len(calls)
-    secured = sum(1 for c in calls if c.get("next_steps_secured"))
-    levels = [c["commitment_level"] for c in calls if c.get("commitment_level") is not None]
+    secured = sum(1 for c in calls if c.next_steps_secured)
+    levels = [c.commitment_level for c in calls if c.commitment_level is not None]
     criteria_missed = misses(calls, "criteria", CRITERIA)
     stages_skipped = misses(calls, "stages", STAGES)
     return {
@@ -126,16 +123,16 @@ def summary(calls: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def pattern(calls: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def pattern(calls: Sequence[CallSummary]) -> dict[str, Any]:
     """The pattern across ``calls``: the share without commitment, the criterion missed most, the stage
     skipped most, commitment over time, per vertical, the habit to work on, and the sentences to show."""
     done = counted(calls)
     result = summary(done)
-    result["interrupted"] = sum(1 for c in calls if c.get("status") == "interrupted")
+    result["interrupted"] = sum(1 for c in calls if c.status == "interrupted")
     result["commitment_over_time"] = commitment_over_time(done)
-    verticals: dict[str, list[Mapping[str, Any]]] = {}
+    verticals: dict[str, list[CallSummary]] = {}
     for call in done:
-        verticals.setdefault(str(call.get("vertical") or "sales"), []).append(call)
+        verticals.setdefault(call.vertical or "sales", []).append(call)
     result["per_vertical"] = {}
     for name in sorted(verticals):
         part = summary(verticals[name])
@@ -155,10 +152,10 @@ def sentences(p: Mapping[str, Any]) -> list[str]:
     total = p["calls"]
     if p.get("criterion_missed_most"):
         c = p["criterion_missed_most"]
-        lines.append(f"Missed most: {CRITERION_LABELS.get(c['name'], c['name'])} ({_of(c['missed'], total)}).")
+        lines.append(f"Missed most: {LABELS.criterion_phrases.get(c['name'], c['name'])} ({_of(c['missed'], total)}).")
     if p.get("stage_skipped_most"):
         s = p["stage_skipped_most"]
-        lines.append(f"Stage skipped most: {STAGE_LABELS.get(s['name'], s['name'])} ({_of(s['missed'], total)}).")
+        lines.append(f"Stage skipped most: {LABELS.stage(s['name'])} ({_of(s['missed'], total)}).")
     if p.get("average_commitment_level") is not None:
         lines.append(f"Commitment level averages {p['average_commitment_level']:g} of 5 "
                      "(1 nothing or \"send me info\" · 5 invite sent and accepted).")

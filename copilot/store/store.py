@@ -1,12 +1,15 @@
 """The history of calls: every analyzed file and every live call, with its transcript and verdict.
 
 One ``Store`` per process, shared by its threads (the app's history view, the call that just ended).
-Everything it returns is plain data (dicts, lists) that the CLI prints as JSON and the Qt views render.
+Everything it returns is frozen data (``CallSummary``, ``StoredCall`` with a typed ``Verdict``) that the Qt views
+render and the CLI turns into JSON at the edge (``to_json``). A verdict is stored as DESIGN.md's JSON without its
+utterances, which the utterances table keeps once.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import logging
 import os
@@ -18,11 +21,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from copilot.coach.state import CRITERIA, STAGES
+from copilot.coach.state import CRITERIA, STAGES, Verdict
+from copilot.coach.verdict import next_step_dict
 from copilot.errors import InputError, OutputError
 from copilot.session.utterance import SPEAKERS, Utterance
 from copilot.store import db, patterns
 from copilot.store.paths import data_dir as resolve_data_dir
+from copilot.store.records import CallSummary, StoredCall
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +38,7 @@ _CALL_COLUMNS = ("id, started_at, source, vertical, status, next_steps_secured, 
                  "audio_path, created_at, updated_at, "
                  "(SELECT count(*) FROM utterances AS u WHERE u.call_id = calls.id) AS utterance_count")
 
-_N_CALL_COLUMNS = 12  # the columns _CALL_COLUMNS selects, in _call_dict's order
+_N_CALL_COLUMNS = 12  # the columns _CALL_COLUMNS selects, in _summary's order
 
 CSV_FIELDS = ("id", "started_at", "source", "vertical", "status", "next_steps_secured", "commitment_level",
               "utterance_count", *CRITERIA, *STAGES, "next_step_action", "next_step_when", "reason")
@@ -73,28 +78,27 @@ class Store:
 
     # ---- writing -------------------------------------------------------------------------------
 
-    def save_call(self, utterances: Iterable[Utterance | Mapping[str, Any]], verdict: Mapping[str, Any] | None, *,
+    def save_call(self, utterances: Iterable[Utterance], verdict: Verdict | None, *,
                   started_at: datetime | str, source: str, vertical: str | None = "sales",
                   status: str = "complete", audio_path: str | Path | None = None,
                   journal_id: str | None = None) -> int:
-        """Record one call; return its id. ``verdict`` is the DESIGN.md verdict (None: not analyzed).
+        """Record one call; return its id. ``verdict`` None: the call was not analyzed.
 
+        The verdict is kept as DESIGN.md's JSON without ``utterances`` (the utterances table holds them once).
         With ``journal_id``, saving the same journal twice returns the first call's id (recovery is idempotent).
         """
         if status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
         rows = [_utterance_row(i, u) for i, u in enumerate(utterances)]
-        verdict = dict(verdict) if verdict is not None else None
         verdict_json = None
         if verdict is not None:
-            verdict.pop("utterances", None)  # kept once, in the utterances table
-            verdict_json = json.dumps(verdict, ensure_ascii=False, default=str)
-        secured = verdict.get("next_steps_secured") if verdict else None
-        level = verdict.get("commitment_level") if verdict else None
+            stored = verdict.to_json()
+            stored.pop("utterances", None)  # kept once, in the utterances table
+            verdict_json = json.dumps(stored, ensure_ascii=False)
         call = (normalize_started_at(started_at), str(source), vertical or "sales", status,
-                None if secured is None else int(bool(secured)),
-                level if isinstance(level, int) and 1 <= level <= 5 else None,
-                verdict.get("reason") if verdict else None, verdict_json,
+                None if verdict is None else int(verdict.next_steps_secured),
+                verdict.commitment_level if verdict is not None and 1 <= verdict.commitment_level <= 5 else None,
+                verdict.reason if verdict is not None else None, verdict_json,
                 None if audio_path is None else str(audio_path), journal_id)
 
         def insert(conn: sqlite3.Connection) -> int:
@@ -151,60 +155,55 @@ class Store:
 
     # ---- reading -------------------------------------------------------------------------------
 
-    def list_calls(self, last: int | None = None, *, with_verdict: bool = False) -> list[dict[str, Any]]:
+    def list_calls(self, last: int | None = None, *, with_verdict: bool = False) -> list[CallSummary]:
         """The calls, newest first (by the call's date), each with its criteria/stages as met flags;
-        ``with_verdict`` adds each call's ``verdict`` (without the utterances, None if not analyzed)."""
+        ``with_verdict`` adds each call's typed ``verdict`` (without the utterances; None if not analyzed)."""
         if last is not None and last < 1:
             raise ValueError("last must be at least 1")
 
-        def query(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+        def query(conn: sqlite3.Connection) -> list[CallSummary]:
             verdicts = ", verdict_json" if with_verdict else ""
             sql = f"SELECT {_CALL_COLUMNS}{verdicts} FROM calls ORDER BY started_at DESC, id DESC"
-            params: tuple[Any, ...] = ()
+            params: tuple[int, ...] = ()
             if last is not None:
                 sql += " LIMIT ?"
                 params = (int(last),)
-            calls = []
-            for row in conn.execute(sql, params):
-                call = _call_dict(row[:_N_CALL_COLUMNS])
-                if with_verdict:
-                    call["verdict"] = json.loads(row[_N_CALL_COLUMNS]) if row[_N_CALL_COLUMNS] else None
-                calls.append(call)
-            by_id = {c["id"]: c for c in calls}
-            if by_id:
-                marks = ",".join("?" * len(by_id))
+            rows = list(conn.execute(sql, params))
+            flags: dict[int, dict[str, dict[str, bool]]] = {int(r[0]): {"criteria": {}, "stages": {}} for r in rows}
+            if flags:
+                marks = ",".join("?" * len(flags))
                 for call_id, kind, name, met in conn.execute(
-                        f"SELECT call_id, kind, name, met FROM findings WHERE call_id IN ({marks})", tuple(by_id)):
-                    key = "criteria" if kind == "criterion" else "stages"
-                    by_id[call_id][key][name] = bool(met)
-            for call in calls:
-                call["criteria"] = _met_flags(call["criteria"], CRITERIA)
-                call["stages"] = _met_flags(call["stages"], STAGES)
+                        f"SELECT call_id, kind, name, met FROM findings WHERE call_id IN ({marks})", tuple(flags)):
+                    flags[int(call_id)]["criteria" if kind == "criterion" else "stages"][str(name)] = bool(met)
+            calls = []
+            for row in rows:
+                found = flags[int(row[0])]
+                verdict = _read_verdict(row[_N_CALL_COLUMNS], ()) if with_verdict else None
+                calls.append(_summary(row[:_N_CALL_COLUMNS], _met_flags(found["criteria"], CRITERIA),
+                                      _met_flags(found["stages"], STAGES), verdict))
             return calls
 
         with self._lock:
             return db.read(self._conn, query, where=f"the history {self.path}")
 
-    def get_call(self, call_id: int) -> dict[str, Any]:
-        """One call: its row, ``utterances``, and ``verdict`` in the DESIGN.md form (None if not analyzed)."""
+    def get_call(self, call_id: int) -> StoredCall:
+        """One call: its row, every utterance, and its typed verdict (None if it was never analyzed)."""
 
-        def query(conn: sqlite3.Connection) -> dict[str, Any]:
+        def query(conn: sqlite3.Connection) -> StoredCall:
             row = conn.execute(f"SELECT {_CALL_COLUMNS}, verdict_json FROM calls WHERE id = ?",
                                (int(call_id),)).fetchone()
             if row is None:
                 raise InputError(f"no call with id {call_id} in the history")
-            call = _call_dict(row[:_N_CALL_COLUMNS])
-            call["utterances"] = [
-                {"speaker": s, "start": start, "end": end, "text": text}
-                for s, start, end, text in conn.execute(
-                    'SELECT speaker, start, "end", text FROM utterances WHERE call_id = ? ORDER BY idx', (call["id"],))]
-            verdict = json.loads(row[-1]) if row[-1] else None
+            said = tuple(Utterance(str(s), float(start), float(end), str(text)) for s, start, end, text in conn.execute(
+                'SELECT speaker, start, "end", text FROM utterances WHERE call_id = ? ORDER BY idx', (int(row[0]),)))
+            verdict = _read_verdict(row[-1], said)
             if verdict is not None:
-                verdict["utterances"] = call["utterances"]
-                call["criteria"] = _met_flags(verdict.get("criteria"), CRITERIA)
-                call["stages"] = _met_flags(verdict.get("stages"), STAGES)
-            call["verdict"] = verdict
-            return call
+                criteria = _met_flags({k: c.met for k, c in verdict.criteria.items()}, CRITERIA)
+                stages = _met_flags({k: s.met for k, s in verdict.stages.items()}, STAGES)
+            else:
+                criteria, stages = {}, {}
+            summary = _summary(row[:_N_CALL_COLUMNS], criteria, stages, verdict)
+            return StoredCall(**{f: getattr(summary, f) for f in _SUMMARY_FIELDS}, utterances=said)
 
         with self._lock:
             return db.read(self._conn, query, where=f"the history {self.path}")
@@ -215,20 +214,15 @@ class Store:
 
     def export_csv(self, path: str | Path) -> int:
         """Write the history, one call a row, to ``path`` (atomically, private); return the number of calls."""
-        calls = self.list_calls()
-        with self._lock:
-            steps = db.read(self._conn, lambda conn: {
-                call_id: json.loads(v).get("next_step") if v else None
-                for call_id, v in conn.execute("SELECT id, verdict_json FROM calls")}, where=f"the history {self.path}")
         rows = []
-        for call in calls:
-            step = steps.get(call["id"]) or {}
-            row: dict[str, Any] = {k: call.get(k) for k in CSV_FIELDS}
-            row.update({k: call["criteria"].get(k) for k in CRITERIA})
-            row.update({k: call["stages"].get(k) for k in STAGES})
-            row["next_step_action"] = step.get("action") if isinstance(step, dict) else None
-            row["next_step_when"] = step.get("when") if isinstance(step, dict) else None
-            rows.append({k: _csv_cell(v) for k, v in row.items()})
+        for call in self.list_calls(with_verdict=True):
+            step = call.verdict.next_step if call.verdict is not None else None
+            row: dict[str, Any] = {k: v for k, v in call.to_json().items() if k in CSV_FIELDS}
+            row.update({k: call.criteria.get(k) for k in CRITERIA})
+            row.update({k: call.stages.get(k) for k in STAGES})
+            row["next_step_action"] = step.action if step is not None else None
+            row["next_step_when"] = _when_json(call.verdict) if call.verdict is not None else None
+            rows.append({k: _csv_cell(row.get(k)) for k in CSV_FIELDS})
         _write_atomic_csv(Path(path), rows)
         return len(rows)
 
@@ -245,50 +239,62 @@ def normalize_started_at(value: datetime | str) -> str:
     return value.replace(microsecond=0).isoformat()
 
 
-def _utterance_row(idx: int, u: Utterance | Mapping[str, Any]) -> tuple[int, str, float, float, str]:
-    if isinstance(u, Utterance):
-        speaker, start, end, text = u.speaker, u.start, u.end, u.text
-    else:
-        speaker, start, end, text = u["speaker"], u["start"], u["end"], u["text"]
-    if speaker not in SPEAKERS:
-        raise ValueError(f"utterance {idx}: speaker must be one of {SPEAKERS}, not {speaker!r}")
-    return idx, speaker, float(start), float(end), str(text)
+def _utterance_row(idx: int, u: Utterance) -> tuple[int, str, float, float, str]:
+    if u.speaker not in SPEAKERS:
+        raise ValueError(f"utterance {idx}: speaker must be one of {SPEAKERS}, not {u.speaker!r}")
+    return idx, u.speaker, float(u.start), float(u.end), str(u.text)
 
 
-def _findings(verdict: Mapping[str, Any]) -> list[tuple[str, str, int]]:
-    found = []
-    for kind, key in (("criterion", "criteria"), ("stage", "stages")):
-        for name, value in (verdict.get(key) or {}).items():
-            met = value.get("met") if isinstance(value, Mapping) else value
-            found.append((kind, str(name), int(bool(met))))
-    return found
+def _findings(verdict: Verdict) -> list[tuple[str, str, int]]:
+    return ([("criterion", name, int(c.met)) for name, c in verdict.criteria.items()]
+            + [("stage", name, int(s.met)) for name, s in verdict.stages.items()])
 
 
-def _coaching(verdict: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    moments = []
-    for m in verdict.get("coaching") or []:
-        if isinstance(m, Mapping):
-            moments.append((m.get("t"), m.get("kind") or "Improvement", str(m.get("category") or ""),
-                            str(m.get("message") or ""), m.get("try")))
-    return moments
+def _coaching(verdict: Verdict) -> list[tuple[float, str, str, str, str | None]]:
+    return [(m.t, m.kind or "Improvement", m.category, m.message, m.try_) for m in verdict.coaching]
 
 
-def _met_flags(section: Any, order: tuple[str, ...]) -> dict[str, bool]:
-    """``{name: met}`` from a verdict section (or from flags), in the method's order."""
-    section = section if isinstance(section, Mapping) else {}
-    flags = {str(name): bool(value.get("met") if isinstance(value, Mapping) else value)
-             for name, value in section.items()}
+def _read_verdict(text: str | None, utterances: tuple[Utterance, ...]) -> Verdict | None:
+    """A stored verdict, typed, with the call's utterances put back (None when the call has none)."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        log.warning("a stored verdict is not valid JSON; the call is shown without it")
+        return None
+    if not isinstance(data, dict):
+        return None
+    data["utterances"] = [u.to_dict() for u in utterances]
+    return Verdict.from_json(data)
+
+
+def _when_json(verdict: Verdict) -> str | None:
+    """The next step's ``when`` as the verdict JSON writes it (a date alone when only a day was said)."""
+    step = next_step_dict(verdict.next_step)
+    when = step.get("when") if step is not None else None
+    return when if isinstance(when, str) else None
+
+
+def _met_flags(flags: Mapping[str, bool], order: tuple[str, ...]) -> dict[str, bool]:
+    """``{name: met}`` in the method's order (names it does not know last, by name)."""
     rank = {name: i for i, name in enumerate(order)}
-    return dict(sorted(flags.items(), key=lambda item: (rank.get(item[0], len(order)), item[0])))
+    return dict(sorted(((str(k), bool(v)) for k, v in flags.items()),
+                       key=lambda item: (rank.get(item[0], len(order)), item[0])))
 
 
-def _call_dict(row: tuple[Any, ...]) -> dict[str, Any]:
+_SUMMARY_FIELDS = tuple(f.name for f in dataclasses.fields(CallSummary))
+
+
+def _summary(row: tuple[Any, ...], criteria: dict[str, bool], stages: dict[str, bool],
+             verdict: Verdict | None) -> CallSummary:
     (call_id, started_at, source, vertical, status, secured, level, reason, audio_path,
      created_at, updated_at, utterance_count) = row
-    return {"id": call_id, "started_at": started_at, "source": source, "vertical": vertical, "status": status,
-            "next_steps_secured": None if secured is None else bool(secured), "commitment_level": level,
-            "utterance_count": utterance_count, "reason": reason, "criteria": {}, "stages": {},
-            "audio_path": audio_path, "created_at": created_at, "updated_at": updated_at}
+    return CallSummary(id=int(call_id), started_at=str(started_at), source=str(source), vertical=str(vertical),
+                       status=str(status), next_steps_secured=None if secured is None else bool(secured),
+                       commitment_level=None if level is None else int(level),
+                       utterance_count=int(utterance_count or 0), reason=reason, criteria=criteria, stages=stages,
+                       audio_path=audio_path, created_at=created_at, updated_at=updated_at, verdict=verdict)
 
 
 def _csv_cell(value: Any) -> Any:

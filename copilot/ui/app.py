@@ -18,7 +18,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from copilot.call import AppSettings, CallService, RecoveredCall, build_config, load_settings, save_settings
+from copilot.call import (
+    AppSettings,
+    CallService,
+    History,
+    RecoveredCall,
+    build_config,
+    load_settings,
+    save_settings,
+)
 from copilot.call.events import EventSink
 from copilot.call.service import usable_config
 from copilot.errors import CopilotError
@@ -126,14 +134,10 @@ def edit_settings(app: App) -> None:
 def show_history(app: App) -> None:
     from copilot.ui.patterns import PatternDialog
 
-    def read() -> tuple[list[dict[str, object]], dict[str, object]]:
-        with app.service.open_store() as store:
-            return store.list_calls(last=50), store.pattern(last=50)
+    def show(history: History) -> None:
+        PatternDialog(history.calls, history.pattern, app.window).exec()
 
-    def show(result: tuple[list[dict[str, object]], dict[str, object]]) -> None:
-        PatternDialog(result[0], result[1], app.window).exec()
-
-    app.jobs.run(read, show, lambda exc: app.window.show_problem(str(exc)), what="reading the history")
+    app.jobs.run(lambda: app.service.history(last=50), show, lambda exc: app.window.show_problem(str(exc)), what="reading the history")
 
 
 def run(data_dir: str | None) -> int:

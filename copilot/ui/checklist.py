@@ -1,7 +1,8 @@
 """The closing checklist: four stages, three criteria, the commitment ladder, the next step.
 
 Each item shows met / not yet at a glance; its evidence (what was said, and when) is on hover and on
-click. These widgets render a ``CloseState`` and decide nothing themselves.
+click. These widgets render a ``CloseState`` and decide nothing themselves; their words are the call's
+vertical's (``copilot.session.labels``), set again with ``set_labels`` when a call of another vertical starts.
 """
 
 from __future__ import annotations
@@ -22,15 +23,8 @@ from PySide6.QtWidgets import (
 
 from copilot.coach.state import CRITERIA, STAGES, CloseState, Evidence
 from copilot.session.clock import call_clock
-from copilot.ui.text import (
-    CRITERION_HINTS,
-    CRITERION_LABELS,
-    LADDER,
-    STAGE_HINTS,
-    STAGE_LABELS,
-    evidence_html,
-    when_text,
-)
+from copilot.session.labels import Labels, labels_for
+from copilot.ui.text import evidence_html, step_when_text
 
 TICK, OPEN, UNCLEAR = "✔", "○", "?"
 
@@ -45,6 +39,7 @@ class EvidenceItem(QFrame):
         self.setObjectName("item")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._title, self._hint = title, hint
+        self._labels = labels_for(None)
         self.mark = QLabel(OPEN)
         self.mark.setObjectName("mark")
         self.title = QLabel(title)
@@ -67,6 +62,16 @@ class EvidenceItem(QFrame):
         self._shown: tuple[bool, tuple[Evidence, ...], str, bool] | None = None
         self.set_state(False, ())
 
+    def set_title(self, title: str, hint: str, labels: Labels) -> None:
+        """New words (a call of another vertical): the title now, the tooltip at the next ``set_state``."""
+        if (title, hint, labels.vertical) == (self._title, self._hint, self._labels.vertical):
+            return
+        self._title, self._hint, self._labels = title, hint, labels
+        self.title.setText(title)
+        shown, self._shown = self._shown, None
+        if shown is not None:
+            self.set_state(shown[0], shown[1], shown[2], shown[3])
+
     def set_state(self, met: bool, evidence: tuple[Evidence, ...], detail: str = "", unclear: bool = False) -> None:
         """``unclear``: heard, but not surely (a yes heard only as "mm-hmm"): shown amber with a question mark."""
         unclear = unclear and met
@@ -86,7 +91,8 @@ class EvidenceItem(QFrame):
         self.detail.setText(detail)
         heard = "heard, but not clearly — ask to be sure" if unclear else ("heard" if met else "not heard yet")
         tip = f"<b>{html.escape(self._title)}</b> — {heard}"
-        tip += f"<br>{evidence_html(evidence)}" if evidence else f"<br><i>{html.escape(self._hint)}</i>"
+        tip += f"<br>{evidence_html(evidence, labels=self._labels)}" if evidence else \
+            f"<br><i>{html.escape(self._hint)}</i>"
         self.setToolTip(tip)
         for widget in (self, self.mark):
             widget.style().unpolish(widget)
@@ -111,14 +117,19 @@ class StagesRow(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
         self.items: dict[str, EvidenceItem] = {}
+        words = labels_for(None)
         for i, name in enumerate(STAGES):
             if i and not compact:
                 arrow = QLabel("→")
                 arrow.setObjectName("arrow")
                 row.addWidget(arrow)
-            item = EvidenceItem(STAGE_LABELS[name], STAGE_HINTS[name], self, compact=compact)
+            item = EvidenceItem(words.stage(name), words.stage_hints[name], self, compact=compact)
             self.items[name] = item
             row.addWidget(item, 1)
+
+    def set_labels(self, labels: Labels) -> None:
+        for name, item in self.items.items():
+            item.set_title(labels.stage(name), labels.stage_hints[name], labels)
 
     def show_state(self, state: CloseState | None) -> None:
         for name, item in self.items.items():
@@ -135,10 +146,15 @@ class CriteriaPanel(QWidget):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(4)
         self.items: dict[str, EvidenceItem] = {}
+        words = labels_for(None)
         for name in CRITERIA:
-            item = EvidenceItem(CRITERION_LABELS[name], CRITERION_HINTS[name], self, compact=compact)
+            item = EvidenceItem(words.criterion(name, short=True), words.criterion_hints[name], self, compact=compact)
             self.items[name] = item
             col.addWidget(item)
+
+    def set_labels(self, labels: Labels) -> None:
+        for name, item in self.items.items():
+            item.set_title(labels.criterion(name, short=True), labels.criterion_hints[name], labels)
 
     def show_state(self, state: CloseState | None) -> None:
         for name, item in self.items.items():
@@ -163,8 +179,9 @@ class CommitmentLadder(QWidget):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(2)
         self.rungs: dict[int, QLabel] = {}
-        for level in sorted(LADDER, reverse=True):
-            rung = QLabel(f"{level}  {LADDER[level]}")
+        words = labels_for(None)
+        for level in sorted(words.ladder_short, reverse=True):
+            rung = QLabel(f"{level}  {words.rung(level, short=True)}")
             rung.setObjectName("rung")
             self.rungs[level] = rung
             col.addWidget(rung)
@@ -199,7 +216,7 @@ class NextStepLine(QLabel):
             return
         parts = [html.escape(step.action or "(no action named)")]
         if step.when is not None:
-            parts.append(html.escape(when_text(step.when)))
+            parts.append(html.escape(step_when_text(step)))
         elif step.trigger:
             parts.append(f"when {html.escape(step.trigger)}")
         agreed = "agreed by both" if {"rep", "prospect"} <= set(step.agreed_by) else "not agreed yet"

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from copilot.coach import format_coaching
 from copilot.coach.state import CoachingMoment
 from copilot.session.clock import call_clock
+from copilot.session.labels import Labels
 from copilot.session.utterance import Utterance
 from copilot.ui.model import CallModel
 from copilot.ui.text import speaker_label
@@ -33,12 +34,12 @@ from copilot.ui.text import speaker_label
 SPEAKER_COLORS = {"rep": "#1f5fa8", "prospect": "#a04a00"}
 
 
-def _line_html(u: Utterance, partial: bool) -> str:
+def _line_html(u: Utterance, partial: bool, labels: Labels | None = None) -> str:
     color = "#8a8a8a" if partial else SPEAKER_COLORS.get(u.speaker, "#333")
     text_color = "#8a8a8a" if partial else "#111"
     style = "font-style:italic;" if partial else ""
     return (f"<p style='margin:0 0 6px 0;{style}'><span style='color:#777'>[{call_clock(u.start)}]</span> "
-            f"<b style='color:{color}'>{html.escape(speaker_label(u.speaker))}:</b> "
+            f"<b style='color:{color}'>{html.escape(speaker_label(u.speaker, labels))}:</b> "
             f"<span style='color:{text_color}'>{html.escape(u.text)}{' …' if partial else ''}</span></p>")
 
 
@@ -75,13 +76,14 @@ class TranscriptView(QTextBrowser):
         cursor.setPosition(self._final_end)
         cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
+        labels = model.labels
         for u in new:
-            cursor.insertHtml(_line_html(u, partial=False))
+            cursor.insertHtml(_line_html(u, partial=False, labels=labels))
             cursor.insertBlock()
         self._shown = len(model.finals)
         self._final_end = cursor.position()
         for u in partials:
-            cursor.insertHtml(_line_html(u, partial=True))
+            cursor.insertHtml(_line_html(u, partial=True, labels=labels))
             cursor.insertBlock()
         self._partials = partials
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -24,8 +24,12 @@ from copilot.call.events import (
     StateChanged,
     Transcribed,
 )
-from copilot.coach.state import CloseState
+from copilot.coach.state import CloseState, Verdict
+from copilot.session.labels import Labels, labels_for
 from copilot.session.utterance import Utterance
+
+if TYPE_CHECKING:
+    from copilot.ui.bridge import EventBridge
 
 
 class CallModel(QObject):
@@ -39,6 +43,7 @@ class CallModel(QObject):
     phase: str
     started_at: str | None
     source: str
+    vertical: str
     state: CloseState | None
     finals: list[Utterance]
     partials: dict[str, Utterance]
@@ -46,7 +51,7 @@ class CallModel(QObject):
     levels: dict[str, float]
     lag_s: float | None
     problems: list[str]
-    verdict: dict[str, Any] | None
+    verdict: Verdict | None
     status: str
     _t0: float | None
     _stopped_at: float | None
@@ -66,7 +71,7 @@ class CallModel(QObject):
         self._repaint.timeout.connect(self._emit_changed)
 
     # --- wiring ---------------------------------------------------------------------------------
-    def connect_bridge(self, bridge: Any) -> None:
+    def connect_bridge(self, bridge: EventBridge) -> None:
         """Subscribe to an ``EventBridge``."""
         bridge.started.connect(self.on_started)
         bridge.transcribed.connect(self.on_transcribed)
@@ -97,6 +102,11 @@ class CallModel(QObject):
         return self.planned_length_s - self.elapsed()
 
     @property
+    def labels(self) -> Labels:
+        """The words of this call's vertical (the other party's name, the criteria): ``copilot.session.labels``."""
+        return labels_for(self.vertical)
+
+    @property
     def closing_mode(self) -> bool:
         return self._closing
 
@@ -123,6 +133,7 @@ class CallModel(QObject):
     def on_started(self, event: Started) -> None:
         self.started_at = event.started_at
         self.source = event.source
+        self.vertical = event.vertical
         self.start_clock()
 
     def on_transcribed(self, event: Transcribed) -> None:
@@ -157,6 +168,7 @@ class CallModel(QObject):
 
     def on_finished(self, event: Finished) -> None:
         self.verdict = event.verdict
+        self.vertical = event.verdict.vertical
         self.status = event.status
         self.partials.clear()
         self.levels.clear()  # nothing is listening any more: the meters go quiet
@@ -178,6 +190,7 @@ class CallModel(QObject):
         self.phase = "idle"
         self.started_at = None
         self.source = ""
+        self.vertical = "sales"
         self.state = None
         self.finals = []
         self.partials = {}

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from copilot.call import CallSummary
+
 
 class CommitmentChart(QWidget):
     """Commitment level 1–5 per call, oldest to newest; green dots where a next step was secured."""
@@ -90,7 +92,7 @@ class PatternDialog(QDialog):
 
     COLUMNS = ("Date", "Vertical", "Next step secured", "Commitment", "Utterances", "Status")
 
-    def __init__(self, calls: Sequence[Mapping[str, Any]], pattern: Mapping[str, Any],
+    def __init__(self, calls: Sequence[CallSummary], pattern: Mapping[str, Any],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Call Copilot — your pattern")
@@ -101,17 +103,16 @@ class PatternDialog(QDialog):
         self.sentences.setStyleSheet("font-size: 15px;")
         self.chart = CommitmentChart()
         self.chart.set_points(pattern.get("commitment_over_time") or [],
-                              {c.get("id"): bool(c.get("next_steps_secured")) for c in calls})
+                              {c.id: bool(c.next_steps_secured) for c in calls})
         self.table = QTableWidget(len(calls), len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, call in enumerate(calls):
-            secured = call.get("next_steps_secured")
-            values = (str(call.get("started_at") or "")[:16].replace("T", " "), str(call.get("vertical") or ""),
+            secured = call.next_steps_secured
+            values = (call.started_at[:16].replace("T", " "), call.vertical,
                       "yes" if secured else ("no" if secured is not None else "—"),
-                      str(call.get("commitment_level") or "—"), str(call.get("utterance_count") or 0),
-                      str(call.get("status") or ""))
+                      str(call.commitment_level or "—"), str(call.utterance_count), call.status)
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         header = self.table.horizontalHeader()

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from copilot.call.settings import MODELS, VERTICALS, AppSettings
+from copilot.call.settings import MODELS, AppSettings
+from copilot.coach.playbook import VERTICALS
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from copilot.coach.state import Metrics, Verdict
 from copilot.errors import CopilotError, OutputError
 from copilot.export import (
     next_step_ics,
@@ -42,42 +42,38 @@ from copilot.export import (
     write_exports,
 )
 from copilot.session.clock import call_clock
+from copilot.session.labels import Labels, labels_for
 from copilot.session.utterance import Utterance
 from copilot.ui.jobs import Jobs
-from copilot.ui.text import (
-    CRITERION_LABELS,
-    LADDER,
-    STAGE_LABELS,
-    speaker_label,
-    when_text,
-)
+from copilot.ui.text import speaker_label, step_when_text
 
 log = logging.getLogger(__name__)
 
-TRANSCRIPT_FORMATS: dict[str, Callable[..., str]] = {
-    ".txt": lambda us, started_at: to_txt(us),
-    ".md": lambda us, started_at: to_markdown(us, started_at=started_at),
-    ".srt": lambda us, started_at: to_srt(us),
-    ".vtt": lambda us, started_at: to_vtt(us),
-    ".json": lambda us, started_at: to_json(us, started_at=started_at),
+TranscriptRender = Callable[[list[Utterance], str | None, dict[str, str]], str]
+TRANSCRIPT_FORMATS: dict[str, TranscriptRender] = {
+    ".txt": lambda us, started_at, names: to_txt(us, names),
+    ".md": lambda us, started_at, names: to_markdown(us, names, started_at=started_at),
+    ".srt": lambda us, started_at, names: to_srt(us, names),
+    ".vtt": lambda us, started_at, names: to_vtt(us, names),
+    ".json": lambda us, started_at, names: to_json(us, started_at=started_at),
 }
 
 
-def metrics_lines(metrics: Mapping[str, Any]) -> list[str]:
+def metrics_lines(metrics: Metrics, labels: Labels | None = None) -> list[str]:
     """Conversation metrics in words: talk share, longest monologue, questions asked."""
     lines = []
-    talk = metrics.get("talk_ratio") or {}
-    if talk:
-        lines.append("Talk share: " + ", ".join(f"{speaker_label(k)} {float(v):.0%}" for k, v in talk.items()))
-    mono = metrics.get("longest_monologue") or {}
+    if metrics.talk_ratio:
+        lines.append("Talk share: " + ", ".join(f"{speaker_label(k, labels)} {float(v):.0%}"
+                                                for k, v in metrics.talk_ratio.items()))
+    mono = metrics.longest_monologue
     if mono:
         secs = mono.get("seconds", mono.get("duration"))
-        who = speaker_label(str(mono.get("speaker", "")))
-        if secs is not None:
+        who = speaker_label(str(mono.get("speaker", "")), labels)
+        if isinstance(secs, (int, float)):
             lines.append(f"Longest monologue: {who} {float(secs):.0f} s")
-    questions = metrics.get("questions") or {}
-    if questions:
-        lines.append("Questions asked: " + ", ".join(f"{speaker_label(k)} {v}" for k, v in questions.items()))
+    if metrics.questions:
+        lines.append("Questions asked: " + ", ".join(f"{speaker_label(k, labels)} {v}"
+                                                     for k, v in metrics.questions.items()))
     return lines
 
 
@@ -91,10 +87,9 @@ class SummaryView(QWidget):
     def __init__(self, jobs: Jobs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.jobs = jobs
-        self.verdict: dict[str, Any] = {}
+        self.verdict: Verdict | None = None
         self.utterances: list[Utterance] = []
         self.started_at: str | None = None
-        self.metrics: Mapping[str, Any] = {}
 
         self.headline = QLabel()
         self.headline.setObjectName("verdictHeadline")
@@ -133,60 +128,54 @@ class SummaryView(QWidget):
         col.addLayout(bottom)
 
     # --- content ----------------------------------------------------------------------------------
-    def set_call(self, verdict: Mapping[str, Any], utterances: list[Utterance], started_at: str | None,
-                 metrics: Mapping[str, Any] | None = None) -> None:
-        self.verdict = dict(verdict)
+    @property
+    def labels(self) -> Labels:
+        return labels_for(self.verdict.vertical if self.verdict is not None else None)
+
+    def set_call(self, verdict: Verdict, utterances: list[Utterance], started_at: str | None) -> None:
+        self.verdict = verdict
         self.utterances = list(utterances)
         self.started_at = started_at
-        self.metrics = metrics or verdict.get("metrics") or {}
-        secured = bool(verdict.get("next_steps_secured"))
-        level = int(verdict.get("commitment_level") or 1)
+        words = self.labels
+        secured = verdict.next_steps_secured
+        level = verdict.commitment_level
         self.headline.setText(("✔ Next step secured" if secured else "✘ No next step secured")
-                              + f"  ·  commitment {level}/5 — {LADDER.get(level, '')}")
+                              + f"  ·  commitment {level}/5 — {words.rung(level, short=True)}")
         self.headline.setProperty("secured", secured)
         self.headline.style().unpolish(self.headline)
         self.headline.style().polish(self.headline)
-        self.reason.setText(str(verdict.get("reason") or ""))
-        self.details.setHtml(self._details_html())
-        self.buttons["ics"].setEnabled(bool((verdict.get("next_step") or {}).get("when")))
+        self.reason.setText(verdict.reason)
+        self.details.setHtml(self._details_html(verdict, words))
+        self.buttons["ics"].setEnabled(verdict.next_step is not None and verdict.next_step.when is not None)
 
-    def _details_html(self) -> str:
-        v = self.verdict
+    def _details_html(self, v: Verdict, words: Labels) -> str:
         parts: list[str] = []
-        step = v.get("next_step") or {}
-        if step:
-            when = when_text(step.get("when")) or (f"when {step['trigger']}" if step.get("trigger") else "no date")
-            parts.append(f"<h3>Next step</h3><p>{html.escape(str(step.get('action') or '—'))} — "
-                         f"{html.escape(when)}</p>")
-        rows = []
-        for name, label in CRITERION_LABELS.items():
-            met = (v.get("criteria") or {}).get(name, {}).get("met")
-            rows.append(f"<td>{'✔' if met else '✘'} {html.escape(label)}</td>")
-        stages = []
-        for name, label in STAGE_LABELS.items():
-            met = (v.get("stages") or {}).get(name, {}).get("met")
-            stages.append(f"<td>{'✔' if met else '✘'} {html.escape(label)}</td>")
+        step = v.next_step
+        if step is not None:
+            when = step_when_text(step) or (f"when {step.trigger}" if step.trigger else "no date")
+            parts.append(f"<h3>Next step</h3><p>{html.escape(step.action or '—')} — {html.escape(when)}</p>")
+        rows = [f"<td>{'✔' if c.met else '✘'} {html.escape(words.criterion(name, short=True))}</td>"
+                for name, c in v.criteria.items()]
+        stages = [f"<td>{'✔' if st.met else '✘'} {html.escape(words.stage(name))}</td>"
+                  for name, st in v.stages.items()]
         parts.append("<h3>Criteria</h3><table cellpadding=4><tr>" + "".join(rows) + "</tr></table>")
         parts.append("<h3>Close stages</h3><table cellpadding=4><tr>" + "".join(stages) + "</tr></table>")
-        coaching = v.get("coaching") or []
-        if coaching:
+        if v.coaching:
             items = []
-            for c in coaching:
-                line = f"<b>[{call_clock(c.get('t'))}] {html.escape(str(c.get('kind', 'Improvement')))} - " \
-                       f"{html.escape(str(c.get('category', '')))}:</b> {html.escape(str(c.get('message', '')))}"
-                if c.get("try"):
-                    line += f" <i>Try: “{html.escape(str(c['try']))}”</i>"
+            for c in v.coaching:
+                line = f"<b>[{call_clock(c.t)}] {html.escape(c.kind)} - " \
+                       f"{html.escape(c.category)}:</b> {html.escape(c.message)}"
+                if c.try_:
+                    line += f" <i>Try: “{html.escape(c.try_)}”</i>"
                 items.append(f"<li>{line}</li>")
             parts.append("<h3>Coaching</h3><ul>" + "".join(items) + "</ul>")
-        weak = v.get("weak_next_steps") or []
-        objections = v.get("objections") or []
-        if weak or objections:
-            items = [f"<li>Weak next step at {call_clock(w.get('t'))}: “{html.escape(str(w.get('text', '')))}” → "
-                     f"<i>{html.escape(str(w.get('try', '')))}</i></li>" for w in weak]
-            items += [f"<li>Objection ({html.escape(str(o.get('type', '')).replace('_', ' '))}) → "
-                      f"<i>{html.escape(str(o.get('try', '')))}</i></li>" for o in objections]
+        if v.weak_next_steps or v.objections:
+            items = [f"<li>Weak next step at {call_clock(w.t)}: “{html.escape(w.text)}” → "
+                     f"<i>{html.escape(w.try_)}</i></li>" for w in v.weak_next_steps]
+            items += [f"<li>Objection at {call_clock(o.t)} ({html.escape(words.objection(o.type))}): "
+                      f"“{html.escape(o.text)}” → <i>{html.escape(o.try_)}</i></li>" for o in v.objections]
             parts.append("<h3>Weak spots</h3><ul>" + "".join(items) + "</ul>")
-        lines = metrics_lines(self.metrics)
+        lines = metrics_lines(v.metrics, words)
         if lines:
             parts.append("<h3>Conversation</h3><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in lines)
                          + "</ul>")
@@ -195,7 +184,10 @@ class SummaryView(QWidget):
     # --- exports (the buttons ask where, these write) ----------------------------------------------
     def export_all(self, folder: Path, on_written: Callable[[list[Path]], None] | None = None,
                    on_failed: Callable[[str], None] | None = None) -> None:
-        utterances, verdict, started_at = list(self.utterances), dict(self.verdict), self.started_at
+        utterances, verdict, started_at = list(self.utterances), self.verdict, self.started_at
+        if verdict is None:
+            self.error.emit("there is no call to export yet")
+            return
         self._run(lambda: write_exports(folder, utterances, verdict, started_at=started_at),
                   lambda paths: f"{len(paths)} files written to {folder}", on_written, on_failed)
 
@@ -204,23 +196,32 @@ class SummaryView(QWidget):
         if render is None:
             self.error.emit(f"{path.name}: choose .txt, .md, .srt, .vtt or .json")
             return
-        utterances, started_at = list(self.utterances), self.started_at
-        self._run(lambda: [write_atomic(path, render(utterances, started_at))],
+        utterances, started_at, names = list(self.utterances), self.started_at, self.labels.speakers
+        self._run(lambda: [write_atomic(path, render(utterances, started_at, names))],
                   lambda paths: f"transcript saved to {path}")
 
     def export_verdict(self, base: Path) -> None:
         base = base.with_suffix("")
-        verdict = dict(self.verdict)
+        verdict = self.verdict
+        if verdict is None:
+            self.error.emit("there is no call to export yet")
+            return
         self._run(lambda: [write_atomic(base.with_suffix(".md"), verdict_markdown(verdict)),
                            write_atomic(base.with_suffix(".pdf"), verdict_pdf(verdict))],
                   lambda paths: f"verdict report saved to {base}.md and .pdf")
 
     def export_eml(self, path: Path) -> None:
-        verdict = dict(self.verdict)
+        verdict = self.verdict
+        if verdict is None:
+            self.error.emit("there is no call to export yet")
+            return
         self._run(lambda: [write_atomic(path, recap_eml(verdict))], lambda paths: f"recap email saved to {path}")
 
     def export_ics(self, path: Path) -> None:
-        verdict = dict(self.verdict)
+        verdict = self.verdict
+        if verdict is None:
+            self.error.emit("there is no call to export yet")
+            return
 
         def write() -> list[Path]:
             data = next_step_ics(verdict)
@@ -230,6 +231,9 @@ class SummaryView(QWidget):
         self._run(write, lambda paths: f"calendar invite saved to {path}")
 
     def copy_recap(self) -> str:
+        if self.verdict is None:
+            self.error.emit("there is no call to export yet")
+            return ""
         text = recap_text(self.verdict)
         QGuiApplication.clipboard().setText(text)
         self.message.emit("recap email copied to the clipboard")

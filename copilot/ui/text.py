@@ -1,72 +1,42 @@
-"""Words and small formatting shared by the widgets: labels for the method's items, times, evidence.
+"""Small formatting shared by the widgets: speakers, evidence and times, in the words of the call's vertical.
 
-Kept in one place so the checklist, the summary and the compact mode say the same thing the same way.
+The words themselves (the other party's name, the criteria, the stages, the ladder, the hints) live in one
+Qt-free table, ``copilot.session.labels``, which the exports and the terminal read too; this module only puts
+them into the window's HTML. Dates never go through the process locale (Qt changes it).
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
-from copilot.coach.state import Evidence
+from copilot.coach.state import Evidence, NextStep
 from copilot.session.clock import call_clock
-
-STAGE_LABELS = {"summarize": "Summarize", "confirm": "Confirm", "propose": "Propose", "lock": "Lock"}
-STAGE_HINTS = {
-    "summarize": "“Let me make sure I captured everything…”",
-    "confirm": "“Does it make sense to keep this conversation going?”",
-    "propose": "“A good next step would be a demo with your VP.”",
-    "lock": "“I have Tuesday at 2 or Thursday at 10 — which works better? I'm sending the invite now.”",
-}
-CRITERION_LABELS = {
-    "specific_action": "Specific action",
-    "specific_time_or_trigger": "Date/time or trigger",
-    "acknowledged": "Prospect said yes",
-}
-CRITERION_HINTS = {
-    "specific_action": "A concrete step — a demo with the VP, a security review — not “let's chat again”.",
-    "specific_time_or_trigger": "“Tuesday at 2pm”, “by end of day”, or a clear trigger; “next week” does not count.",
-    "acknowledged": "The prospect says yes out loud to the step; “maybe” or silence is not a yes.",
-}
-LADDER = {
-    5: "Invite sent and accepted",
-    4: "Yes to a specific date/time",
-    3: "Action with a timeline or trigger",
-    2: "Vague “follow up next week”",
-    1: "“Send me some info” / nothing",
-}
-SPEAKER_LABELS = {"rep": "You", "prospect": "Prospect"}
+from copilot.session.labels import Labels, labels_for, short_when
 
 
-def speaker_label(speaker: str) -> str:
-    return SPEAKER_LABELS.get(speaker, speaker.capitalize() or "?")
+def speaker_label(speaker: str, labels: Labels | None = None) -> str:
+    """The window's name for a speaker: "You" for the rep, the vertical's other party ("Prospect", "Candidate")."""
+    return (labels or labels_for(None)).speaker(speaker, you=True)
 
 
-def evidence_html(evidence: Iterable[Evidence], limit: int = 3) -> str:
+def evidence_html(evidence: Iterable[Evidence], limit: int = 3, labels: Labels | None = None) -> str:
     """Evidence lines for a tooltip or a detail box, newest last: ``[02:45] Prospect: “…”``."""
     rows = []
     for ev in list(evidence)[-limit:]:
-        who = f"{speaker_label(ev.speaker)}: " if ev.speaker else ""
+        who = f"{speaker_label(ev.speaker, labels)}: " if ev.speaker else ""
         rows.append(f"<b>[{call_clock(ev.t)}]</b> {html.escape(who)}“{html.escape(ev.text)}”")
     return "<br>".join(rows)
 
 
-def when_text(when: Any) -> str:
-    """A resolved next-step time for people: ``Tue 24 Nov, 2:00 pm``."""
-    if when is None:
+def when_text(when: date | None) -> str:
+    """A resolved next-step time for people: ``Tue 24 Nov, 2:00 pm`` (the day alone for a date, or midnight)."""
+    return "" if when is None else short_when(when)
+
+
+def step_when_text(step: NextStep) -> str:
+    """When the next step is, for people; the day alone when only a day was said."""
+    if step.when is None:
         return ""
-    if isinstance(when, str):
-        try:
-            when = date.fromisoformat(when) if len(when) == 10 else datetime.fromisoformat(when)
-        except ValueError:
-            return when
-    if isinstance(when, datetime) and when.time() == datetime.min.time():
-        when = when.date()  # midnight is how a day without a time reads back: show the day only
-    if isinstance(when, datetime):
-        hour = when.strftime("%I:%M %p").lstrip("0").lower()
-        return f"{when.strftime('%a %d %b')}, {hour}"
-    if isinstance(when, date):
-        return when.strftime("%a %d %b")
-    return str(when)
+    return when_text(step.when if step.when_has_time else step.when.date())

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
@@ -28,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from copilot.call import RecoveredCall
 from copilot.call.events import EventSink
 from copilot.call.settings import AppSettings
 from copilot.errors import CopilotError
 from copilot.session.clock import call_clock
+from copilot.session.labels import Labels, labels_for
 from copilot.ui.bridge import EventBridge
 from copilot.ui.checklist import (
     CommitmentLadder,
@@ -50,7 +51,6 @@ from copilot.ui.jobs import Jobs
 from copilot.ui.model import CallModel
 from copilot.ui.style import STYLE
 from copilot.ui.summary import SummaryView
-from copilot.ui.text import LADDER
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,10 @@ class LivePage(QWidget):
         col.addWidget(self.prompt)
         col.addWidget(split, 1)
 
+    def set_labels(self, labels: Labels) -> None:
+        self.stages.set_labels(labels)
+        self.criteria.set_labels(labels)
+
     def show_state(self, model: CallModel) -> None:
         state = model.state
         self.prompt.show_state(state.prompt if state else None, idle=model.phase == "idle")
@@ -168,12 +172,16 @@ class CompactPage(QWidget):
         col.addWidget(self.next_step)
         col.addStretch(1)
 
+    def set_labels(self, labels: Labels) -> None:
+        self.stages.set_labels(labels)
+        self.criteria.set_labels(labels)
+
     def show_state(self, model: CallModel) -> None:
         state = model.state
         self.clock.setText(f"{call_clock(model.elapsed())} / {call_clock(model.planned_length_s)}")
         level = state.commitment_level if state else 1
         self.level.setText(f"Commitment {level}/5")
-        self.level.setToolTip(LADDER.get(level, ""))
+        self.level.setToolTip(model.labels.rung(level, short=True))
         self.banner.setVisible(model.closing_mode)
         if model.closing_mode:
             self.banner.setText(f"CLOSING TIME — {call_clock(max(0.0, model.remaining()))} left")
@@ -194,7 +202,7 @@ class MainWindow(QMainWindow):
     COMPACT_SIZE = (440, 380)
 
     def __init__(self, model: CallModel, bridge: EventBridge, settings: AppSettings, *, jobs: Jobs,
-                 start_call: StartCall | None = None, prepare: Callable[[], Any] | None = None,
+                 start_call: StartCall | None = None, prepare: Callable[[], object] | None = None,
                  title: str = "Call Copilot") -> None:
         super().__init__()
         self.model = model
@@ -204,7 +212,7 @@ class MainWindow(QMainWindow):
         self._start_call = start_call
         self._handle: CallHandle | None = None
         self._starting = False
-        self.recovered: list[Any] = []  # calls recovered at start (shown in the status bar)
+        self.recovered: list[RecoveredCall] = []  # calls recovered at start (shown in the status bar)
         self.compact = False
         self._full_geometry: QRect | None = None
         self.setWindowTitle(title)
@@ -297,7 +305,14 @@ class MainWindow(QMainWindow):
             layout.activate()  # so that a resize right after this sees the new minimum
 
     # --- rendering --------------------------------------------------------------------------------
+    def labels(self) -> Labels:
+        """The words of the call on screen; before a call, those of the vertical chosen in Settings."""
+        return self.model.labels if self.model.phase != "idle" else labels_for(self.settings.vertical)
+
     def show_state(self) -> None:
+        labels = self.labels()
+        self.live.set_labels(labels)
+        self.compact_page.set_labels(labels)
         self.timer.show_state(self.model)
         self.meters.show_state(self.model)
         if self.compact:
@@ -319,8 +334,7 @@ class MainWindow(QMainWindow):
         if phase == "finished":
             self._handle = None
             if self.model.verdict is not None:
-                metrics = asdict(self.model.state.metrics) if self.model.state else {}
-                self.summary.set_call(self.model.verdict, self.model.finals, self.model.started_at, metrics)
+                self.summary.set_call(self.model.verdict, self.model.finals, self.model.started_at)
             if self.compact:
                 self.toggle_compact()
             self.pages.setCurrentWidget(self.summary)

@@ -101,12 +101,14 @@ def test_analyze_dates_given_over_transcript_over_file_and_stores_the_canonical_
     assert [r.vertical for r in results] == ["sales", "customer_success", "it_service_desk"]
     assert all(r.call_id is not None for r in results)
     with Store.open(home) as store:
-        stored = {c["source"]: c for c in store.list_calls()}
-    assert {s: (c["started_at"], c["vertical"]) for s, c in stored.items()} == {
+        stored = {c.source: c for c in store.list_calls()}
+    assert {s: (c.started_at, c.vertical) for s, c in stored.items()} == {
         "a": ("2026-11-19T10:00:00", "sales"), "b": ("2025-03-04T09:30:15", "customer_success"),
         "c": ("2026-12-01T08:00:00", "it_service_desk")}
     # the next step is resolved against the call's date: "Tuesday" after 2026-11-19 is the 24th
-    assert results[0].verdict["next_step"]["when"] == "2026-11-24T14:00:00"
+    step = results[0].verdict.next_step
+    assert step is not None and step.when == datetime(2026, 11, 24, 14, 0) and step.when_has_time
+    assert results[0].verdict.to_json()["next_step"]["when"] == "2026-11-24T14:00:00"
 
 
 def test_analyze_rejects_an_unknown_vertical_and_saves_nothing(tmp_path: Path) -> None:
@@ -124,7 +126,7 @@ def test_analyze_without_saving_and_with_a_history_that_cannot_be_written(tmp_pa
     blocker.write_text("not a folder")
     said: list[str] = []
     result = service(blocker, data_dir=blocker).analyze(transcript, source="x", on_problem=said.append)
-    assert result.call_id is None and result.verdict["next_steps_secured"] is False  # the verdict stands
+    assert result.call_id is None and result.verdict.next_steps_secured is False  # the verdict stands
     assert len(said) == 1 and said[0].startswith("the call was not saved to the history")
 
 
@@ -156,7 +158,7 @@ def test_a_replay_is_dated_by_its_recording_journaled_and_saved(model_service: C
     truth = json.loads((testdata / "calls" / "itsd-04.json").read_text())["utterances"]
     home = tmp_path / "home"
     sink, call = _replay(model_service, home, Path(recording), config={"vertical": "it_service_desk"})
-    assert sink[0] == Started("2025-03-04T09:30:15", str(Path(recording).resolve()))
+    assert sink[0] == Started("2025-03-04T09:30:15", str(Path(recording).resolve()), "it_service_desk")
     assert call.started_at == EARLIER
     finals = [e.utterance for e in sink.of(Transcribed) if e.utterance.final]
     assert [(u.speaker) for u in finals] == [u["speaker"] for u in truth]
@@ -167,10 +169,10 @@ def test_a_replay_is_dated_by_its_recording_journaled_and_saved(model_service: C
     assert not list((home / "journal").glob("*.jsonl"))  # the journal became the history
     with Store.open(home) as store:
         [row] = store.list_calls()
-        stored = store.get_call(row["id"])
-    assert (row["started_at"], row["vertical"], row["status"]) == ("2025-03-04T09:30:15", "it_service_desk",
-                                                                    "complete")
-    assert [u["text"] for u in stored["utterances"]] == [u.text for u in finals]
+        stored = store.get_call(row.id)
+    assert (row.started_at, row.vertical, row.status) == ("2025-03-04T09:30:15", "it_service_desk", "complete")
+    assert [u.text for u in stored.utterances] == [u.text for u in finals]
+    assert stored.verdict is not None and stored.verdict.to_json() == call.verdict.to_json()  # typed, both ways
 
 
 def test_the_demo_replay_is_a_call_happening_now(model_service: CallService, testdata: Path, tmp_path: Path) -> None:
@@ -178,7 +180,7 @@ def test_the_demo_replay_is_a_call_happening_now(model_service: CallService, tes
     before = datetime.now().replace(microsecond=0)
     sink, call = _replay(model_service, tmp_path / "home", Path(recording), source="demo", as_live=True)
     assert before <= call.started_at <= datetime.now() and call.started_at - before < timedelta(seconds=5)
-    assert sink[0] == Started(call.started_at.isoformat(), "demo")
+    assert sink[0] == Started(call.started_at.isoformat(), "demo", model_service.config.vertical)
 
 
 def test_a_date_given_for_a_replay_wins(model_service: CallService, testdata: Path, tmp_path: Path) -> None:
@@ -223,6 +225,7 @@ def test_recover_puts_a_dead_call_into_the_history_as_interrupted_with_a_verdict
     assert calls.recover() == []  # once only
     with calls.open_store() as store:
         call = store.get_call(1)
-    assert call["status"] == "interrupted" and call["vertical"] == "customer_success"
-    assert [u["text"] for u in call["utterances"]] == [u.text for u in said]
-    assert set(call["verdict"]["criteria"]) == {"specific_action", "specific_time_or_trigger", "acknowledged"}
+    assert call.status == "interrupted" and call.vertical == "customer_success"
+    assert [u.text for u in call.utterances] == [u.text for u in said]
+    assert call.verdict is not None and call.verdict.vertical == "customer_success"
+    assert set(call.verdict.criteria) == {"specific_action", "specific_time_or_trigger", "acknowledged"}

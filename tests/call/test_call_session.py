@@ -10,7 +10,7 @@ from typing import Any
 from copilot.call.events import Finished, Problem, StateChanged, Transcribed
 from copilot.call.session import CallSession
 from copilot.coach import Coach
-from copilot.coach.state import CloseState
+from copilot.coach.state import CloseState, Verdict
 from copilot.session.utterance import Utterance
 from copilot.store import CallJournal, Store
 
@@ -64,13 +64,13 @@ def test_a_coach_that_raises_is_a_bug_shown_once_and_every_line_is_still_kept_an
     assert events.of(Finished)[-1].verdict is verdict and events.of(Finished)[-1].status == "complete"
     with Store.open(tmp_path) as store:
         [row] = store.list_calls()
-        stored = store.get_call(row["id"])
-    assert [u["text"] for u in stored["utterances"]] == [u.text for u in CALL]  # the whole call is in the history
+        stored = store.get_call(row.id)
+    assert [u.text for u in stored.utterances] == [u.text for u in CALL]  # the whole call is in the history
 
 
 def test_a_coach_whose_verdict_raises_still_ends_the_call_with_the_transcript(tmp_path: Path) -> None:
     class NoVerdict(Coach):
-        def verdict(self) -> dict[str, Any]:
+        def verdict(self) -> Verdict:
             raise ZeroDivisionError("no verdict")
 
     events = Events()
@@ -79,13 +79,19 @@ def test_a_coach_whose_verdict_raises_still_ends_the_call_with_the_transcript(tm
     for u in CALL:
         session.add(u, u.end + 0.3)
     verdict = session.finish()
-    assert verdict["next_steps_secured"] is False and "coach failed" in verdict["reason"]
-    assert [u["text"] for u in verdict["utterances"]] == [u.text for u in CALL]
+    assert isinstance(verdict, Verdict) and verdict.vertical == "sales"  # a real verdict, typed like any other
+    assert verdict.next_steps_secured is False and "coach failed" in verdict.reason
+    assert verdict.commitment_level == 1 and not any(c.met for c in verdict.criteria.values())
+    assert verdict.utterances == CALL
+    assert set(verdict.to_json()) >= {"next_steps_secured", "reason", "criteria", "stages", "next_step",
+                                      "commitment_level", "utterances"}
     assert [p.bug for p in events.of(Problem)] == [True]
     assert events[-1] == Finished(verdict, "complete")
     with Store.open(tmp_path) as store:
         [row] = store.list_calls()
-        assert row["utterance_count"] == len(CALL)
+        assert row.utterance_count == len(CALL)
+        stored = store.get_call(row.id)
+    assert stored.verdict is not None and stored.verdict.reason == verdict.reason
 
 
 def test_a_working_coach_publishes_the_checklist_as_it_changes() -> None:
@@ -96,6 +102,6 @@ def test_a_working_coach_publishes_the_checklist_as_it_changes() -> None:
     assert events.of(StateChanged) and not events.of(Problem)
     assert session.state.next_step is not None
     verdict = session.finish()
-    assert verdict["next_steps_secured"] is True
+    assert verdict.next_steps_secured is True
     assert session.finish() is verdict  # computed once
     assert events.of(Finished)[0].verdict is verdict

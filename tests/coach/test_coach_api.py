@@ -54,7 +54,7 @@ def test_feed_returns_the_new_state() -> None:
 
 
 def test_verdict_has_every_key_and_is_json() -> None:
-    v = analyze(say(*DIALOGUE), CALL_DATE)
+    v = analyze(say(*DIALOGUE), CALL_DATE).to_json()
     assert VERDICT_KEYS <= set(v)
     assert json.loads(json.dumps(v)) == v
     assert v["criteria"]["specific_time_or_trigger"]["kind"] == "datetime"
@@ -72,14 +72,14 @@ def test_verdict_has_every_key_and_is_json() -> None:
 
 
 def test_reason_names_what_is_missing() -> None:
-    v = analyze(say("R: lets touch base next week", "P: sure"), CALL_DATE)
+    v = analyze(say("R: lets touch base next week", "P: sure"), CALL_DATE).to_json()
     assert v["next_steps_secured"] is False
     assert "specific action" in v["reason"] and "date/time" in v["reason"]
 
 
 def test_same_input_same_verdict() -> None:
-    a = analyze(say(*DIALOGUE), CALL_DATE)
-    b = analyze(say(*DIALOGUE), CALL_DATE)
+    a = analyze(say(*DIALOGUE), CALL_DATE).to_json()
+    b = analyze(say(*DIALOGUE), CALL_DATE).to_json()
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
@@ -94,7 +94,7 @@ def test_format_coaching() -> None:
 
 def test_coaching_moments_are_categorised_and_timestamped() -> None:
     v = analyze(say("R: so the demo is set for friday at 2", "P: hmm by the way what does it cost",
-                    "R: ill send you some info"), CALL_DATE)
+                    "R: ill send you some info"), CALL_DATE).to_json()
     cats = {c["category"] for c in v["coaching"]}
     assert cats <= {"Control", "Commitment", "Objection handling", "Close timing", "Clarity"}
     assert "Control" in cats and "Commitment" in cats
@@ -106,7 +106,7 @@ def test_every_vertical_loads_and_analyses() -> None:
     for vertical in VERTICALS:
         pb = load_playbook(vertical)
         assert pb.vertical == vertical and pb.other_party
-        v = analyze(say(*DIALOGUE), CALL_DATE, vertical=vertical)
+        v = analyze(say(*DIALOGUE), CALL_DATE, vertical=vertical).to_json()
         assert v["next_steps_secured"] is True
 
 
@@ -120,13 +120,13 @@ def test_unknown_vertical_is_a_known_error() -> None:
 def test_user_playbook_adds_a_phrase_without_code(tmp_path: Path) -> None:
     # "a gemba" is no event word anywhere; a user folder's sales.json teaches it as one
     lines = say("R: lets do a gemba friday at 11", "P: friday at 11 works")
-    assert analyze(lines, CALL_DATE)["criteria"]["specific_action"]["met"] is False
+    assert analyze(lines, CALL_DATE).to_json()["criteria"]["specific_action"]["met"] is False
     (tmp_path / "sales.json").write_text(json.dumps({"extends": "common", "vertical": "sales",
                                                      "event_nouns": ["gemba"]}), encoding="utf-8")
     coach = Coach(CALL_DATE, playbook_dir=tmp_path)
     for u in lines:
         coach.feed(u)
-    assert coach.verdict()["next_steps_secured"] is True
+    assert coach.verdict().to_json()["next_steps_secured"] is True
 
 
 def test_broken_user_playbook_is_a_known_error(tmp_path: Path) -> None:

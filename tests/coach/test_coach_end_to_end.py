@@ -34,10 +34,10 @@ def test_audio_verdicts_match_the_true_text_verdicts(tmp_path: Path) -> None:
         truth = json.loads(flac.with_suffix(".json").read_text(encoding="utf-8"))
         vertical = truth.get("vertical") or "sales"
         heard = service.analyze(service.read_call(flac), source=str(flac), started_at=CALL_DATE, vertical=vertical)
-        from_text = analyze(utterances(truth["utterances"]), CALL_DATE, vertical=vertical)
+        from_text = analyze(utterances(truth["utterances"]), CALL_DATE, vertical=vertical).to_json()
         criteria = ("specific_action", "specific_time_or_trigger", "acknowledged")
-        if heard.verdict["next_steps_secured"] != from_text["next_steps_secured"] or any(
-                heard.verdict["criteria"][c]["met"] != from_text["criteria"][c]["met"] for c in criteria):
+        if heard.verdict.next_steps_secured != from_text["next_steps_secured"] or any(
+                heard.verdict.criteria[c].met != from_text["criteria"][c]["met"] for c in criteria):
             differ.append((flac.stem, [u.text for u in heard.transcript.utterances]))
     assert len(CALLS) == 5
     assert len(differ) <= 1, differ
@@ -52,6 +52,6 @@ def test_the_command_line_prints_the_same_verdict(tmp_path: Path) -> None:
                          capture_output=True, text=True, env=env, timeout=600, check=False)
     assert out.returncode == 0, out.stderr
     printed = json.loads(out.stdout)
-    again = analyze(utterances(printed["utterances"]), CALL_DATE, vertical="it_service_desk")
+    again = analyze(utterances(printed["utterances"]), CALL_DATE, vertical="it_service_desk").to_json()
     assert printed["next_steps_secured"] == again["next_steps_secured"]
     assert printed["criteria"] == again["criteria"]

@@ -21,7 +21,7 @@ from copilot.coach.text import restore_case
 
 
 def verdict(*lines: str) -> dict:
-    return analyze(say(*lines), CALL_DATE)
+    return analyze(say(*lines), CALL_DATE).to_json()
 
 
 def clarity(v: dict) -> list[str]:

@@ -29,7 +29,7 @@ CASES = [
 @pytest.mark.parametrize("vertical,answer,expected", CASES, ids=[c[1][:40] for c in CASES])
 def test_objection_type(vertical: str, answer: str, expected: str | None) -> None:
     v = analyze(say("R: could we get the next step on the calendar for friday at two", f"P: {answer}"), CALL_DATE,
-                vertical=vertical)
+                vertical=vertical).to_json()
     got = [(o["utterance"], o["type"]) for o in v["objections"]]
     assert got == ([(1, expected)] if expected else [])
     if expected:

@@ -39,7 +39,7 @@ def test_coach_never_raises_and_verdict_is_json(lines: list[tuple[str, str, floa
     for speaker, text, start, end in lines:
         state = coach.feed(Utterance(speaker, start, end, text))
         json.dumps(state_to_dict(state), allow_nan=False)
-    v = coach.verdict()
+    v = coach.verdict().to_json()
     json.dumps(v, allow_nan=False)
     assert isinstance(v["next_steps_secured"], bool) and 1 <= v["commitment_level"] <= 5
 
@@ -48,6 +48,6 @@ def test_coach_never_raises_and_verdict_is_json(lines: list[tuple[str, str, floa
 @given(st.lists(st.tuples(st.sampled_from(["rep", "prospect"]), SPEECH), max_size=10))
 def test_same_input_same_verdict(lines: list[tuple[str, str]]) -> None:
     utts = [Utterance(s, i * 3.0, i * 3.0 + 2.0, t) for i, (s, t) in enumerate(lines)]
-    a = analyze(utts, CALL_DATE)
-    b = analyze(utts, CALL_DATE)
+    a = analyze(utts, CALL_DATE).to_json()
+    b = analyze(utts, CALL_DATE).to_json()
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)

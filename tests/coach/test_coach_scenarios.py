@@ -14,7 +14,7 @@ from copilot.coach import Coach, analyze
 
 
 def verdict(*lines: str, vertical: str = "sales", separated: bool = True) -> dict:
-    return analyze(say(*lines), CALL_DATE, vertical=vertical, speakers_separated=separated)
+    return analyze(say(*lines), CALL_DATE, vertical=vertical, speakers_separated=separated).to_json()
 
 
 def test_counter_proposal_accepted_by_the_other_side_is_secured() -> None:
@@ -96,7 +96,7 @@ def test_a_retraction_takes_the_acknowledgement_back() -> None:
     after_retraction = coach.feed(lines[2])
     assert after_retraction.next_steps_secured is False
     assert after_retraction.criteria["acknowledged"].met is False
-    assert "took back" in coach.verdict()["reason"]
+    assert "took back" in coach.verdict().to_json()["reason"]
 
 
 def test_trigger_with_committed_response_is_recognised() -> None:
@@ -255,7 +255,7 @@ def test_narrowing_a_proposed_window_is_a_new_proposal_not_a_yes() -> None:
     states = [coach.feed(u) for u in lines]
     assert states[2].criteria["acknowledged"].met is False  # the rep narrowed it; the prospect has not said yes
     assert states[3].next_steps_secured is True
-    assert coach.verdict()["next_step"]["when"] == "2026-11-19T09:30:00"
+    assert coach.verdict().to_json()["next_step"]["when"] == "2026-11-19T09:30:00"
 
 
 def test_a_past_verb_elsewhere_does_not_make_the_slot_past() -> None:

@@ -1,4 +1,6 @@
-"""A small, realistic call ending and a hand-written verdict shaped like DESIGN.md's object."""
+"""A small, realistic call ending and a hand-written verdict: as DESIGN.md's JSON (``VERDICT``), and typed, as the
+exporters take it (the ``verdict`` fixture; ``typed`` reads a changed JSON back, ``with_state``/``with_step`` change
+a typed one; both in ``export_helpers``)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ import copy
 from typing import Any
 
 import pytest
+from export_helpers import typed
 
+from copilot.coach.state import Verdict
 from copilot.session.utterance import Utterance
 
 UTTERANCES = (
@@ -35,7 +39,8 @@ UTTERANCES = (
 
 
 def _ev(i: int) -> dict[str, Any]:
-    return {"utterance": i, "t": UTTERANCES[i].start, "text": UTTERANCES[i].text}
+    u = UTTERANCES[i]
+    return {"utterance": i, "t": u.start, "text": u.text, "speaker": u.speaker}
 
 
 REASON = "A demo with the VP of engineering was agreed for Tuesday at 2pm and the prospect said yes."
@@ -64,7 +69,8 @@ VERDICT: dict[str, Any] = {
     "commitment_level": 4,
     "weak_next_steps": [dict(_ev(0), **{"try": "Let's schedule a demo for Tuesday at 2pm"})],
     "objections": [
-        {"utterance": 1, "type": "think_about_it", "try": "What specific things would you want to think through?"}
+        {"utterance": 1, "t": UTTERANCES[1].start, "type": "think_about_it", "text": UTTERANCES[1].text,
+         "try": "What specific things would you want to think through?"}
     ],
     "coaching": [
         {
@@ -96,6 +102,11 @@ def utterances() -> tuple[Utterance, ...]:
 
 
 @pytest.fixture
-def verdict() -> dict[str, Any]:
+def verdict_json() -> dict[str, Any]:
     return copy.deepcopy(VERDICT)
+
+
+@pytest.fixture
+def verdict() -> Verdict:
+    return typed(copy.deepcopy(VERDICT))
 

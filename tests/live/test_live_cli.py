@@ -47,7 +47,8 @@ def test_readable_transcript_and_no_save(testdata, tmp_path: Path) -> None:
     done = copilot("--data-dir", str(home), "live", "--replay", str(testdata / "calls" / "itsd-04.flac"),
                    "--speed", "0", "--no-save")
     assert done.returncode == 0, done.stderr
-    assert "Rep:" in done.stdout and "Them:" in done.stdout and "next step" in done.stdout.lower()
+    # the other party is named as the call's vertical names them (a sales call: the prospect)
+    assert "Rep:" in done.stdout and "Prospect:" in done.stdout and "next step" in done.stdout.lower()
     assert not list(home.rglob("*.jsonl")) if home.exists() else True
 
 

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from copilot.coach.state import Verdict
 from copilot.session.utterance import Utterance
 from copilot.store import CallJournal, Store
 
@@ -39,8 +40,9 @@ def save(data_dir: str, tag: str, n: str, go: str) -> None:
     store = Store.open(data_dir)  # both processes may create and migrate the database at once
     for i in range(int(n)):
         utts = [Utterance("rep", float(k), k + 0.5, f"{tag} call {i} line {k}") for k in range(20)]
-        verdict = {"next_steps_secured": i % 2 == 0, "commitment_level": 1 + i % 5, "reason": tag,
-                   "criteria": {"acknowledged": {"met": i % 2 == 0}}, "stages": {"lock": {"met": False}}}
+        verdict = Verdict.from_json({"next_steps_secured": i % 2 == 0, "commitment_level": 1 + i % 5, "reason": tag,
+                                     "criteria": {"acknowledged": {"met": i % 2 == 0}},
+                                     "stages": {"lock": {"met": False}}})
         store.save_call(utts, verdict, started_at=f"2026-11-{1 + i % 28:02d}T10:00:00", source=tag, vertical=tag)
         store.list_calls(last=5)
     store.close()

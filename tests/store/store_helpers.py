@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from copilot.coach.state import CRITERIA, STAGES
+from copilot.coach.state import CRITERIA, STAGES, Verdict
 from copilot.session.utterance import Utterance
 
 HERE = Path(__file__).resolve().parent
@@ -19,8 +19,15 @@ DEMO = HERE.parents[1] / "assets" / "demo" / "demo_call.json"
 
 
 def make_verdict(secured: bool | None = None, *, missed: tuple[str, ...] = (), skipped: tuple[str, ...] = (),
-                 level: int = 3, reason: str = "because") -> dict[str, Any]:
-    """A verdict in the DESIGN.md shape; ``missed`` criteria and ``skipped`` stages are not met."""
+                 level: int = 3, reason: str = "because", vertical: str = "sales") -> Verdict:
+    """A typed verdict; ``missed`` criteria and ``skipped`` stages are not met."""
+    return Verdict.from_json(make_verdict_json(secured, missed=missed, skipped=skipped, level=level, reason=reason,
+                                               vertical=vertical))
+
+
+def make_verdict_json(secured: bool | None = None, *, missed: tuple[str, ...] = (), skipped: tuple[str, ...] = (),
+                      level: int = 3, reason: str = "because", vertical: str = "sales") -> dict[str, Any]:
+    """The same verdict in DESIGN.md's JSON shape (as an older history or a journal holds it)."""
     if secured is None:
         secured = not missed
     return {
@@ -34,6 +41,7 @@ def make_verdict(secured: bool | None = None, *, missed: tuple[str, ...] = (), s
         "weak_next_steps": [],
         "objections": [],
         "coaching": [{"t": 12.5, "category": "Control", "message": "Confirm the time.", "try": "Does 2pm work?"}],
+        "vertical": vertical,
     }
 
 
@@ -41,11 +49,11 @@ def utterances(n: int, prefix: str = "line") -> list[Utterance]:
     return [Utterance("rep" if i % 2 == 0 else "prospect", 2.0 * i, 2.0 * i + 1.5, f"{prefix} {i}") for i in range(n)]
 
 
-def count_analyze(utts: Any, started_at: Any, vertical: str) -> dict[str, Any]:
-    """A real (if simple) analyze: the verdict of a call it cannot judge, counting what it was given."""
-    v = make_verdict(False, missed=("acknowledged",), level=1, reason=f"{len(list(utts))} utterances recovered")
-    v["vertical_seen"] = vertical
-    return v
+def count_analyze(utts: Any, started_at: Any, vertical: str) -> Verdict:
+    """A real (if simple) analyze: the verdict of a call it cannot judge, counting what it was given; its
+    ``vertical`` is the one it was asked to judge the call in."""
+    return make_verdict(False, missed=("acknowledged",), level=1, reason=f"{len(list(utts))} utterances recovered",
+                        vertical=vertical)
 
 
 def python_child(script: str, *args: str) -> list[str]:

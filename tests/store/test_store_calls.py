@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from store_helpers import make_verdict, utterances
+from store_helpers import DATA, make_verdict, utterances
 
+from copilot.coach import Coach
 from copilot.errors import InputError, OutputError
+from copilot.session.transcript import load_transcript
+from copilot.session.utterance import Utterance
 from copilot.store import Store
+from copilot.store.records import CallSummary, StoredCall
 
 
 @pytest.fixture
@@ -28,30 +34,70 @@ def save(store: Store, day: int, **kw) -> int:
 
 
 def test_save_then_get_round_trips_the_verdict(store: Store) -> None:
-    verdict = make_verdict(False, missed=("acknowledged",), skipped=("lock",), level=2)
-    verdict["utterances"] = [{"speaker": "rep", "start": 0, "end": 1, "text": "ignored: the table is the truth"}]
+    verdict = replace(make_verdict(False, missed=("acknowledged",), skipped=("lock",), level=2),
+                      utterances=(Utterance("rep", 0, 1, "ignored: the table is the truth"),))
     call_id = save(store, 5, verdict=verdict, vertical="real_estate", audio_path="/calls/day5.flac")
     call = store.get_call(call_id)
-    assert call["status"] == "complete" and call["vertical"] == "real_estate"
-    assert call["next_steps_secured"] is False and call["commitment_level"] == 2
-    assert call["utterance_count"] == 3 and call["audio_path"] == "/calls/day5.flac"
-    assert [u["text"] for u in call["utterances"]] == ["line 0", "line 1", "line 2"]
-    expected = dict(verdict, utterances=call["utterances"])
-    assert call["verdict"] == expected
-    assert call["criteria"]["acknowledged"] is False and call["stages"]["lock"] is False
+    assert isinstance(call, StoredCall)
+    assert call.status == "complete" and call.vertical == "real_estate"
+    assert call.next_steps_secured is False and call.commitment_level == 2
+    assert call.utterance_count == 3 and call.audio_path == "/calls/day5.flac"
+    assert [u.text for u in call.utterances] == ["line 0", "line 1", "line 2"]
+    assert call.verdict is not None
+    assert call.verdict.utterances == call.utterances  # the table is the truth, kept once
+    assert call.verdict.to_json() == replace(verdict, utterances=call.utterances).to_json()
+    assert call.criteria["acknowledged"] is False and call.stages["lock"] is False
+
+
+def test_a_real_verdict_round_trips_through_the_store(store: Store) -> None:
+    """save → get_call gives back the same verdict JSON, for verdicts the coach made on real calls."""
+    for path in sorted((DATA / "calls").glob("*.json")):
+        transcript = load_transcript(path)
+        coach = Coach(datetime(2026, 11, 19, 10, 0), transcript.vertical or "sales")
+        for u in transcript.utterances:
+            coach.feed(u)
+        verdict = coach.verdict()
+        call_id = store.save_call(transcript.utterances, verdict, started_at="2026-11-19T10:00:00",
+                                  source=str(path), vertical=verdict.vertical)
+        call = store.get_call(call_id)
+        assert call.verdict is not None, path.name
+        assert call.verdict.to_json() == verdict.to_json(), path.name
+        assert call.verdict.vertical == verdict.vertical and call.utterances == transcript.utterances
+        listed = next(c for c in store.list_calls(with_verdict=True) if c.id == call_id)
+        assert listed.verdict is not None and listed.verdict.criteria == verdict.criteria, path.name
+
+
+def test_stored_call_to_json_is_the_history_show_object(store: Store) -> None:
+    verdict = make_verdict(True, level=4)
+    call_id = save(store, 3, verdict=verdict, vertical="recruiting")
+    data = store.get_call(call_id).to_json()
+    assert list(data) == ["id", "started_at", "source", "vertical", "status", "next_steps_secured",
+                          "commitment_level", "utterance_count", "reason", "criteria", "stages", "audio_path",
+                          "created_at", "updated_at", "utterances", "verdict"]
+    assert data["id"] == call_id and data["vertical"] == "recruiting" and data["next_steps_secured"] is True
+    assert data["criteria"] == {"specific_action": True, "specific_time_or_trigger": True, "acknowledged": True}
+    assert data["utterances"] == [u.to_dict() for u in utterances(3)]
+    assert data["verdict"]["utterances"] == data["utterances"]  # DESIGN.md's verdict, with its transcript
+    assert data["verdict"]["commitment_level"] == 4 and data["verdict"]["reason"] == "because"
+    json.dumps(data)  # plain JSON all the way down
+    bare = store.get_call(store.save_call(utterances(1), None, started_at="2026-11-21T09:00:00", source="live"))
+    assert bare.to_json()["verdict"] is None and bare.to_json()["criteria"] == {}
 
 
 def test_list_is_newest_first_and_last_n(store: Store) -> None:
     ids = {day: save(store, day) for day in (3, 9, 1, 7)}
     listed = store.list_calls()
-    assert [c["id"] for c in listed] == [ids[9], ids[7], ids[3], ids[1]]
-    assert [c["id"] for c in store.list_calls(last=2)] == [ids[9], ids[7]]
-    row = listed[0]
+    assert all(isinstance(c, CallSummary) for c in listed)
+    assert [c.id for c in listed] == [ids[9], ids[7], ids[3], ids[1]]
+    assert [c.id for c in store.list_calls(last=2)] == [ids[9], ids[7]]
+    row = listed[0].to_json()
     for key in ("id", "started_at", "source", "vertical", "status", "next_steps_secured", "commitment_level",
                 "utterance_count", "reason", "criteria", "stages"):
         assert key in row
-    assert "verdict" not in row
-    assert store.list_calls(with_verdict=True)[0]["verdict"]["reason"] == "because"
+    assert "verdict" not in row and listed[0].verdict is None
+    with_verdict = store.list_calls(with_verdict=True)[0]
+    assert with_verdict.verdict is not None and with_verdict.verdict.reason == "because"
+    assert "utterances" not in with_verdict.to_json(with_verdict=True)["verdict"]
     with pytest.raises(ValueError):
         store.list_calls(last=0)
 
@@ -60,7 +106,7 @@ def test_started_at_is_local_time_to_the_second(store: Store) -> None:
     aware = datetime(2026, 11, 21, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=-5)))
     call_id = store.save_call([], None, started_at=aware, source="live")
     expected = aware.astimezone().replace(tzinfo=None, microsecond=0).isoformat()
-    assert store.get_call(call_id)["started_at"] == expected
+    assert store.get_call(call_id).started_at == expected
     with pytest.raises(InputError):
         store.save_call([], None, started_at="yesterday", source="live")
 
@@ -69,14 +115,14 @@ def test_a_call_without_verdict(store: Store) -> None:
     call_id = store.save_call(utterances(1), None, started_at="2026-11-21T09:00:00", source="live",
                               status="interrupted")
     call = store.get_call(call_id)
-    assert call["verdict"] is None and call["next_steps_secured"] is None and call["status"] == "interrupted"
+    assert call.verdict is None and call.next_steps_secured is None and call.status == "interrupted"
 
 
 def test_bad_status_and_speaker_are_bugs(store: Store) -> None:
     with pytest.raises(ValueError):
         store.save_call([], None, started_at="2026-11-21T09:00:00", source="x", status="done")
     with pytest.raises(ValueError):
-        store.save_call([{"speaker": "host", "start": 0, "end": 1, "text": "hi"}], None,
+        store.save_call([Utterance("host", 0, 1, "hi")], None,
                         started_at="2026-11-21T09:00:00", source="x")
     assert store.list_calls() == []
 
@@ -90,7 +136,7 @@ def test_same_journal_is_saved_once(store: Store) -> None:
 def test_delete_takes_the_transcript_with_it(store: Store, home: Path) -> None:
     keep, gone = save(store, 1), save(store, 2)
     store.delete_call(gone)
-    assert [c["id"] for c in store.list_calls()] == [keep]
+    assert [c.id for c in store.list_calls()] == [keep]
     with sqlite3.connect(home / "history.sqlite3") as conn:
         for table in ("utterances", "findings", "coaching"):
             assert conn.execute(f"SELECT count(*) FROM {table} WHERE call_id = ?", (gone,)).fetchone()[0] == 0

@@ -29,8 +29,8 @@ def test_two_processes_writing_at_once(home: Path, tmp_path: Path) -> None:
     with Store.open(home) as store:
         calls = store.list_calls()
         assert len(calls) == 2 * CALLS_EACH
-        assert {c["source"] for c in calls} == {"app", "terminal"}
-        assert all(c["utterance_count"] == 20 for c in calls)
-        one = store.get_call(calls[0]["id"])
-        assert [u["text"].split(" line ")[1] for u in one["utterances"]] == [str(k) for k in range(20)]
+        assert {c.source for c in calls} == {"app", "terminal"}
+        assert all(c.utterance_count == 20 for c in calls)
+        one = store.get_call(calls[0].id)
+        assert [u.text.split(" line ")[1] for u in one.utterances] == [str(k) for k in range(20)]
         assert store.pattern()["calls"] == 2 * CALLS_EACH

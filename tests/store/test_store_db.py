@@ -7,9 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from store_helpers import make_verdict
+from store_helpers import make_verdict_json
 
 from copilot.errors import OutputError
+from copilot.session.utterance import Utterance
 from copilot.store import Store, data_dir, db
 
 
@@ -41,7 +42,7 @@ def test_from_the_previous_version_keeps_and_backfills(home: Path) -> None:
     latest = db.latest_version()
     assert db.migrate(conn, target=latest - 1) == latest - 1
     # a call as the previous version wrote it: only the calls and utterances tables
-    verdict = make_verdict(False, missed=("acknowledged",), skipped=("lock",), level=2)
+    verdict = make_verdict_json(False, missed=("acknowledged",), skipped=("lock",), level=2)
     conn.execute("INSERT INTO calls (id, started_at, source, vertical, status, next_steps_secured, commitment_level,"
                  " reason, verdict_json) VALUES (7, '2026-11-02T10:00:00', 'old.flac', 'sales', 'complete', 0, 2,"
                  " 'no yes', ?)", (json.dumps(verdict),))
@@ -56,11 +57,12 @@ def test_from_the_previous_version_keeps_and_backfills(home: Path) -> None:
         assert check.execute("PRAGMA user_version").fetchone()[0] == latest
         assert check.execute("SELECT count(*) FROM coaching WHERE call_id = 7").fetchone()[0] == 1
     call = store.get_call(7)
-    assert call["utterances"] == [{"speaker": "rep", "start": 0.0, "end": 1.0, "text": "hello"}]
-    assert call["verdict"]["reason"] == "because"
-    listed = {c["id"]: c for c in store.list_calls()}
-    assert listed[7]["criteria"] == {"specific_action": True, "specific_time_or_trigger": True, "acknowledged": False}
-    assert listed[7]["stages"]["lock"] is False and listed[8]["criteria"] == {}
+    assert call.utterances == (Utterance("rep", 0.0, 1.0, "hello"),)
+    assert call.verdict is not None and call.verdict.reason == "because"
+    assert store.get_call(8).verdict is None  # a verdict that is not JSON is shown as none, not as a crash
+    listed = {c.id: c for c in store.list_calls()}
+    assert listed[7].criteria == {"specific_action": True, "specific_time_or_trigger": True, "acknowledged": False}
+    assert listed[7].stages["lock"] is False and listed[8].criteria == {}
     pattern = store.pattern()
     assert pattern["criterion_missed_most"]["name"] == "acknowledged"
     assert pattern["stage_skipped_most"]["name"] == "lock"

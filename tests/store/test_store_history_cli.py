@@ -130,7 +130,7 @@ def test_a_killed_call_shows_up_as_interrupted(home: Path) -> None:
     assert call["status"] == "interrupted" and call["utterance_count"] >= 12
     assert data["recovered"] == [call["id"]] and data["pattern"]["interrupted"] == 1
     with Store.open(home) as store:
-        texts = [u["text"] for u in store.get_call(call["id"])["utterances"]]
+        texts = [u.text for u in store.get_call(call["id"]).utterances]
     assert texts[:12] == [f"said {i} " + "x" * 200 for i in range(12)]
 
 

@@ -6,15 +6,16 @@ import os
 import shutil
 import signal
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from store_helpers import count_analyze, make_verdict, python_child, utterances
+from store_helpers import count_analyze, make_verdict, make_verdict_json, python_child, utterances
 
 from copilot.errors import OutputError
 from copilot.session.utterance import Utterance
 from copilot.store import CallJournal, Store, recover_interrupted
-from copilot.store.journal import read_journal
+from copilot.store.journal import _finish_record, read_journal
 
 
 def journal_files(home: Path) -> list[Path]:
@@ -36,9 +37,9 @@ def test_finish_moves_the_call_into_the_history(home: Path) -> None:
     assert journal_files(home) == []  # journal and its lock are gone
     with Store.open(home) as store:
         call = store.get_call(call_id)
-    assert call["status"] == "complete" and call["vertical"] == "customer_success"
-    assert call["audio_path"] == "/rec/call.flac" and call["verdict"]["commitment_level"] == 4
-    assert [u["text"] for u in call["utterances"]] == [u.text for u in utterances(4)]
+    assert call.status == "complete" and call.vertical == "customer_success"
+    assert call.audio_path == "/rec/call.flac" and call.verdict.commitment_level == 4
+    assert [u.text for u in call.utterances] == [u.text for u in utterances(4)]
 
 
 def test_partials_are_not_journaled(home: Path) -> None:
@@ -54,7 +55,7 @@ def test_an_existing_store_can_be_given(home: Path) -> None:
         journal = CallJournal.start(store, started_at="2026-11-21T09:00:00", source="demo")
         journal.append(utterances(1)[0])
         call_id = journal.finish(utterances(1), None, "interrupted")
-        assert store.get_call(call_id)["status"] == "interrupted"  # the store is still open
+        assert store.get_call(call_id).status == "interrupted"  # the store is still open
 
 
 def run_child_until_acks(home: Path, acks: int, total: int = 10_000) -> tuple[list[int], subprocess.Popen]:
@@ -82,13 +83,13 @@ def test_sigkill_mid_call_loses_nothing_acknowledged(home: Path) -> None:
     assert len(ids) == 1
     with Store.open(home) as store:
         call = store.get_call(ids[0])
-    texts = [u["text"] for u in call["utterances"]]
-    assert call["status"] == "interrupted" and call["vertical"] == "recruiting" and call["source"] == "live"
+    texts = [u.text for u in call.utterances]
+    assert call.status == "interrupted" and call.vertical == "recruiting" and call.source == "live"
     assert len(texts) >= len(acked)
     assert texts[: len(acked)] == [f"said {i} " + "x" * 200 for i in acked]
-    assert call["verdict"]["reason"] == f"{len(texts)} utterances recovered"  # judged on what was recovered
-    assert call["verdict"]["vertical_seen"] == "recruiting"
-    assert call["next_steps_secured"] is False
+    assert call.verdict.reason == f"{len(texts)} utterances recovered"  # judged on what was recovered
+    assert call.verdict.vertical == "recruiting"
+    assert call.next_steps_secured is False
     assert journal_files(home) == []
     assert recover_interrupted(home, count_analyze) == []  # once only
 
@@ -109,7 +110,7 @@ def test_a_live_call_is_not_recovered_from_under_its_process(home: Path) -> None
     ids = recover_interrupted(home, count_analyze)
     assert len(ids) == 1
     with Store.open(home) as store:
-        assert store.get_call(ids[0])["utterance_count"] == 3
+        assert store.get_call(ids[0]).utterance_count == 3
 
 
 def test_torn_last_line_is_skipped(home: Path) -> None:
@@ -125,8 +126,8 @@ def test_torn_last_line_is_skipped(home: Path) -> None:
     ids = recover_interrupted(home, count_analyze)
     with Store.open(home) as store:
         call = store.get_call(ids[0])
-    assert [u["text"] for u in call["utterances"]] == ["line 0", "line 1", "line 2"]
-    assert call["status"] == "interrupted"
+    assert [u.text for u in call.utterances] == ["line 0", "line 1", "line 2"]
+    assert call.status == "interrupted"
 
 
 def test_a_cut_at_any_byte_keeps_exactly_the_complete_lines(home: Path, tmp_path: Path) -> None:
@@ -155,8 +156,8 @@ def test_garbage_in_the_middle_and_a_lost_header_are_survived(home: Path) -> Non
     ids = recover_interrupted(home, None)
     with Store.open(home) as store:
         call = store.get_call(ids[0])
-    assert [u["text"] for u in call["utterances"]] == ["line 0"]
-    assert call["verdict"] is None and call["source"] == "unknown"
+    assert [u.text for u in call.utterances] == ["line 0"]
+    assert call.verdict is None and call.source == "unknown"
 
 
 def test_a_journal_with_nothing_said_is_dropped(home: Path) -> None:
@@ -170,12 +171,31 @@ def test_a_call_that_ended_but_was_not_saved_keeps_its_verdict(home: Path) -> No
     journal = start(home)
     for u in utterances(2):
         journal.append(u)
-    journal._write({"type": "finish", "status": "complete", "verdict": make_verdict(True, level=5)})
-    journal._close()  # as if saving to the history had failed after the finish record
+    journal._write({"type": "finish", "status": "complete", "verdict": make_verdict_json(True, level=5)})
+    journal._close()  # as if saving to the history had failed after the finish record (the first format's)
     ids = recover_interrupted(home, count_analyze)
     with Store.open(home) as store:
         call = store.get_call(ids[0])
-    assert call["status"] == "complete" and call["commitment_level"] == 5 and call["utterance_count"] == 2
+    assert call.status == "complete" and call.commitment_level == 5 and call.utterance_count == 2
+    assert call.verdict is not None and call.verdict.commitment_level == 5
+
+
+def test_the_finish_record_keeps_the_whole_call_and_its_typed_verdict(home: Path) -> None:
+    """The journal's finish line holds every utterance the session held (the journal had written fewer) and the
+    verdict as JSON; recovery puts that call into the history as it ended."""
+    journal = start(home)
+    for u in utterances(2):
+        journal.append(u)
+    verdict = make_verdict(True, level=5, reason="all five lines")
+    journal._write(_finish_record("complete", utterances(5), verdict))
+    journal._close()  # saving to the history failed after the finish line
+    ids = recover_interrupted(home, count_analyze)
+    with Store.open(home) as store:
+        call = store.get_call(ids[0])
+    assert call.status == "complete" and call.utterance_count == 5
+    assert [u.text for u in call.utterances] == [u.text for u in utterances(5)]
+    assert call.verdict is not None and call.verdict.reason == "all five lines"
+    assert call.verdict.to_json() == replace(verdict, utterances=call.utterances).to_json()
 
 
 def test_recovery_is_idempotent_across_a_crash_after_commit(home: Path) -> None:
@@ -188,7 +208,7 @@ def test_recovery_is_idempotent_across_a_crash_after_commit(home: Path) -> None:
     shutil.copy(copy, journal.path)  # the file survived: the process died between commit and unlink
     assert recover_interrupted(home, count_analyze) == []
     with Store.open(home) as store:
-        assert [c["id"] for c in store.list_calls()] == first
+        assert [c.id for c in store.list_calls()] == first
 
 
 def test_a_failing_coach_does_not_cost_the_transcript(home: Path) -> None:
@@ -202,7 +222,7 @@ def test_a_failing_coach_does_not_cost_the_transcript(home: Path) -> None:
     ids = recover_interrupted(home, broken)
     with Store.open(home) as store:
         call = store.get_call(ids[0])
-    assert call["utterance_count"] == 1 and call["verdict"] is None
+    assert call.utterance_count == 1 and call.verdict is None
 
 
 def test_recovery_with_the_real_coach(home: Path) -> None:
@@ -220,8 +240,8 @@ def test_recovery_with_the_real_coach(home: Path) -> None:
     ids = recover_interrupted(home, analyze)
     with Store.open(home) as store:
         call = store.get_call(ids[0])
-    assert call["status"] == "interrupted" and isinstance(call["verdict"]["next_steps_secured"], bool)
-    assert set(call["verdict"]["criteria"]) == {"specific_action", "specific_time_or_trigger", "acknowledged"}
+    assert call.status == "interrupted" and isinstance(call.verdict.next_steps_secured, bool)
+    assert set(call.verdict.criteria) == {"specific_action", "specific_time_or_trigger", "acknowledged"}
 
 
 # ---- a full disk ---------------------------------------------------------------------------------
@@ -243,7 +263,7 @@ def test_full_disk_is_an_output_error_and_keeps_what_was_written(home: Path, tin
     ids = recover_interrupted(home, count_analyze)
     with Store.open(home) as store:
         call = store.get_call(ids[0])
-    assert [u["text"] for u in call["utterances"]] == [u.text for u in written]
+    assert [u.text for u in call.utterances] == [u.text for u in written]
 
 
 def test_full_disk_then_finish_saves_the_whole_call_from_memory(home: Path, tiny_disk) -> None:
@@ -263,7 +283,7 @@ def test_full_disk_then_finish_saves_the_whole_call_from_memory(home: Path, tiny
     assert journal_files(home) == []
     with Store.open(home) as store:
         call = store.get_call(call_id)
-    assert call["utterance_count"] == 40 and call["status"] == "complete"
+    assert call.utterance_count == 40 and call.status == "complete"
 
 
 def test_full_disk_for_the_history_is_an_output_error(tmp_path: Path, tiny_disk) -> None:

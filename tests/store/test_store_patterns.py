@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from store_helpers import make_verdict, utterances
 
 from copilot.store import Store
 from copilot.store.patterns import pattern
+from copilot.store.records import CallSummary
 
 
 def row(call_id: int, day: int, secured: bool, *, missed=(), skipped=(), level=3, vertical="sales",
-        status="complete") -> dict:
+        status="complete") -> CallSummary:
     v = make_verdict(secured, missed=missed, skipped=skipped, level=level)
-    return {"id": call_id, "started_at": f"2026-11-{day:02d}T10:00:00", "vertical": vertical, "status": status,
-            "next_steps_secured": secured, "commitment_level": level,
-            "criteria": {k: c["met"] for k, c in v["criteria"].items()},
-            "stages": {k: s["met"] for k, s in v["stages"].items()}}
+    return CallSummary(id=call_id, started_at=f"2026-11-{day:02d}T10:00:00", source="hand-made", vertical=vertical,
+                       status=status, next_steps_secured=secured, commitment_level=level, utterance_count=2,
+                       reason=v.reason, criteria={k: c.met for k, c in v.criteria.items()},
+                       stages={k: s.met for k, s in v.stages.items()})
 
 
 CALLS = [  # newest first, as list_calls gives them
@@ -91,12 +93,11 @@ def test_no_calls() -> None:
 
 
 def test_calls_with_full_verdicts_work_too() -> None:
-    """The Qt view may hold get_call() dicts (a verdict, no flags): the same numbers come out."""
-    full = [{"id": c["id"], "started_at": c["started_at"], "vertical": c["vertical"], "status": "complete",
-             "next_steps_secured": c["next_steps_secured"], "commitment_level": c["commitment_level"],
-             "verdict": make_verdict(c["next_steps_secured"],
-                                     missed=tuple(k for k, met in c["criteria"].items() if not met),
-                                     skipped=tuple(k for k, met in c["stages"].items() if not met))}
+    """A call may carry its verdict and no flags (a stored call opened whole): the same numbers come out."""
+    full = [replace(c, criteria={}, stages={},
+                    verdict=make_verdict(c.next_steps_secured,
+                                         missed=tuple(k for k, met in c.criteria.items() if not met),
+                                         skipped=tuple(k for k, met in c.stages.items() if not met)))
             for c in CALLS]
     assert {k: v for k, v in pattern(full).items()} == pattern(CALLS)
 
@@ -104,11 +105,11 @@ def test_calls_with_full_verdicts_work_too() -> None:
 def test_store_pattern_matches_the_pure_function(home: Path) -> None:
     with Store.open(home) as store:
         for c in reversed(CALLS):
-            missed = tuple(k for k, met in c["criteria"].items() if not met)
-            skipped = tuple(k for k, met in c["stages"].items() if not met)
-            store.save_call(utterances(2), make_verdict(c["next_steps_secured"], missed=missed, skipped=skipped,
-                                                        level=c["commitment_level"]),
-                            started_at=c["started_at"], source="hand-made", vertical=c["vertical"])
+            missed = tuple(k for k, met in c.criteria.items() if not met)
+            skipped = tuple(k for k, met in c.stages.items() if not met)
+            store.save_call(utterances(2), make_verdict(c.next_steps_secured, missed=missed, skipped=skipped,
+                                                        level=c.commitment_level or 1),
+                            started_at=c.started_at, source="hand-made", vertical=c.vertical)
         p = store.pattern()
         assert p["share_without_commitment"] == 0.8
         assert p["criterion_missed_most"]["name"] == "specific_time_or_trigger"

@@ -3,6 +3,7 @@ reported and the call goes on. The coach is a stand-in here: it is not what is u
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from store_helpers import make_verdict
 
 from copilot.call import events
 from copilot.call.session import CallSession
-from copilot.coach.state import CloseState
+from copilot.coach.state import CloseState, Verdict
 from copilot.session.utterance import Utterance
 from copilot.store import CallJournal, Store
 
@@ -30,9 +31,12 @@ class CountingCoach:
         self.said.append(utterance)
         return self.state
 
-    def verdict(self) -> dict[str, Any]:
-        return make_verdict(False, missed=("acknowledged",), level=1) | {
-            "utterances": [u.to_dict() for u in self.said]}
+    @property
+    def vertical(self) -> str:
+        return "sales"
+
+    def verdict(self) -> Verdict:
+        return replace(make_verdict(False, missed=("acknowledged",), level=1), utterances=tuple(self.said))
 
 
 def test_each_final_is_on_disk_before_it_is_shown(home: Path) -> None:
@@ -51,7 +55,7 @@ def test_each_final_is_on_disk_before_it_is_shown(home: Path) -> None:
     assert shown == [f"final {i}" for i in range(5)]
     with Store.open(home) as store:
         (row,) = store.list_calls()
-        assert row["utterance_count"] == 5 and row["status"] == "complete"
+        assert row.utterance_count == 5 and row.status == "complete"
 
 
 def test_a_full_disk_is_reported_and_the_call_goes_on(home: Path, tiny_disk) -> None:
@@ -71,8 +75,8 @@ def test_a_full_disk_is_reported_and_the_call_goes_on(home: Path, tiny_disk) -> 
     for i in range(40):
         session.add(Utterance("rep", float(i), i + 0.5, f"{i} " + "y" * 4000), emitted_at=i + 0.6)
     verdict = session.finish("complete")
-    assert len(shown) == 40 and len(verdict["utterances"]) == 40  # nothing stopped
+    assert len(shown) == 40 and len(verdict.utterances) == 40  # nothing stopped
     assert len(problems) == 1 and "in memory" in problems[0] and "space" in problems[0].lower()
     with Store.open(home) as store:  # the history gets every line the session holds, not just the journaled ones
         (row,) = store.list_calls()
-        assert row["utterance_count"] == 40 and row["status"] == "complete"
+        assert row.utterance_count == 40 and row.status == "complete"

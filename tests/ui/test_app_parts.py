@@ -6,6 +6,7 @@ import json
 import shutil
 import sys
 
+from copilot.call import CallSummary
 from copilot.call.settings import AppSettings, load_settings, save_settings
 from copilot.ui.patterns import PatternDialog
 from copilot.ui.settings_dialog import SettingsDialog
@@ -89,10 +90,12 @@ def test_build_app_with_an_unusable_data_folder_falls_back_and_says_so(qtbot, tm
 
 
 def test_pattern_dialog_lists_calls_and_charts_commitment(qtbot):
-    calls = [{"id": 2, "started_at": "2026-11-20T10:00:00", "vertical": "sales", "next_steps_secured": True,
-              "commitment_level": 5, "utterance_count": 20, "status": "complete"},
-             {"id": 1, "started_at": "2026-11-19T10:00:00", "vertical": "sales", "next_steps_secured": False,
-              "commitment_level": 2, "utterance_count": 12, "status": "complete"}]
+    calls = [CallSummary(id=2, started_at="2026-11-20T10:00:00", source="live", vertical="sales",
+                         status="complete", next_steps_secured=True, commitment_level=5, utterance_count=20,
+                         reason="secured", criteria={}, stages={}),
+             CallSummary(id=1, started_at="2026-11-19T10:00:00", source="live", vertical="sales",
+                         status="complete", next_steps_secured=False, commitment_level=2, utterance_count=12,
+                         reason="not secured", criteria={}, stages={})]
     pattern = {"sentences": ["Ends calls without commitment 50% of the time (1 of 2 calls)."],
                "commitment_over_time": [{"id": 1, "started_at": "2026-11-19T10:00:00", "level": 2},
                                         {"id": 2, "started_at": "2026-11-20T10:00:00", "level": 5}]}

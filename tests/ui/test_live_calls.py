@@ -63,15 +63,15 @@ def test_stop_mid_call_finishes_with_a_verdict_and_saves_the_call(qtbot, tmp_pat
     qtbot.waitUntil(lambda: window.model.phase == "finished", timeout=60_000)
     assert window.pages.currentWidget() is window.summary
     verdict = window.model.verdict
-    assert verdict is not None and len(verdict["utterances"]) == len(window.model.finals) >= 4
-    assert verdict["next_steps_secured"] is False  # stopped before the close
+    assert verdict is not None and len(verdict.utterances) == len(window.model.finals) >= 4
+    assert verdict.next_steps_secured is False  # stopped before the close
     assert window.summary.headline.text().startswith("✘ No next step secured")
 
     from copilot.store import Store
 
     with Store.open(tmp_path / "home") as store:
         [call] = store.list_calls()
-    assert call["source"] == "demo" and call["utterance_count"] == len(window.model.finals)
+    assert call.source == "demo" and call.utterance_count == len(window.model.finals)
 
 
 @pytest.mark.slow
@@ -96,4 +96,4 @@ def test_keep_audio_leaves_a_stereo_recording_beside_the_call(qtbot, tmp_path, j
 
     with Store.open(home) as store:
         [call] = store.list_calls()
-        assert store.get_call(call["id"]).get("audio_path", "").endswith(recordings[0].name)
+        assert (store.get_call(call.id).audio_path or "").endswith(recordings[0].name)

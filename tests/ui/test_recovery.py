@@ -54,10 +54,10 @@ def test_a_killed_live_call_is_recovered_at_the_next_start(qtbot, tmp_path, test
     assert f"{len(journaled)} lines" in message
     with app.service.open_store() as store:
         [row] = store.list_calls()
-        call = store.get_call(row["id"])
-    assert row["id"] == recovered.call_id and call["status"] == "interrupted"
-    assert call["source"] == str((testdata / "calls" / "itsd-04.flac").resolve())
-    assert [(u["speaker"], u["text"], u["start"], u["end"]) for u in call["utterances"]] == \
+        call = store.get_call(row.id)
+    assert row.id == recovered.call_id and call.status == "interrupted"
+    assert call.source == str((testdata / "calls" / "itsd-04.flac").resolve())
+    assert [(u.speaker, u.text, u.start, u.end) for u in call.utterances] == \
         [(u.speaker, u.text, u.start, u.end) for u in journaled]
-    assert call["verdict"] is not None and isinstance(call["verdict"]["next_steps_secured"], bool)  # judged again
+    assert call.verdict is not None and isinstance(call.verdict.next_steps_secured, bool)  # judged again
     assert not list((home / "journal").glob("*.jsonl"))  # the journal became the history, once

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -32,7 +33,8 @@ def summary(qtbot, jobs) -> SummaryView:
 def test_summary_shows_verdict_and_reason(summary):
     assert summary.headline.text().startswith("✔ Next step secured")
     assert "commitment 5/5" in summary.headline.text()
-    assert summary.reason.text() == summary.verdict["reason"] and summary.reason.text()
+    assert summary.verdict is not None
+    assert summary.reason.text() == summary.verdict.reason and summary.reason.text()
     details = summary.details.toPlainText()
     assert "Next step" in details and "Criteria" in details and "Close stages" in details
     assert summary.buttons["ics"].isEnabled()
@@ -105,7 +107,10 @@ def test_an_unwritable_folder_is_a_message_not_a_crash(summary, tmp_path, qtbot,
 
 
 def test_no_agreed_time_means_no_invite_and_says_why(summary, tmp_path, qtbot):
-    summary.set_call(dict(summary.verdict, next_step=None), summary.utterances, summary.started_at)
+    assert summary.verdict is not None
+    no_step = replace(summary.verdict, state=replace(summary.verdict.state, next_step=None))
+    summary.set_call(no_step, summary.utterances, summary.started_at)
+    assert not summary.buttons["ics"].isEnabled()
     with qtbot.waitSignal(summary.error, timeout=30_000) as got:
         summary.export_ics(tmp_path / "invite.ics")
     assert "nothing to put in a calendar" in got.args[0] and not (tmp_path / "invite.ics").exists()

@@ -6,7 +6,7 @@ import pytest
 
 from copilot.call.events import ClosingMode, Finished, Problem, Started, StateChanged, Transcribed
 from copilot.call.settings import AppSettings
-from copilot.coach.state import CloseState, Criterion, Evidence, NextStep, Stage
+from copilot.coach.state import CloseState, Criterion, Evidence, NextStep, Stage, Verdict
 from copilot.errors import DeviceError, ModelError
 from copilot.session.utterance import Utterance
 from copilot.ui import crash
@@ -23,9 +23,9 @@ class Handle:
         self.stopped = True
 
 
-def make_window(qtbot, clock, jobs, start_call=None, minutes: int = 30) -> MainWindow:
+def make_window(qtbot, clock, jobs, start_call=None, minutes: int = 30, vertical: str = "sales") -> MainWindow:
     model = CallModel(clock=clock, repaint_ms=0)
-    window = MainWindow(model, EventBridge(), AppSettings(planned_minutes=minutes), jobs=jobs,
+    window = MainWindow(model, EventBridge(), AppSettings(planned_minutes=minutes, vertical=vertical), jobs=jobs,
                         start_call=start_call or (lambda sink: Handle()))
     qtbot.addWidget(window)
     window.show()
@@ -79,7 +79,8 @@ def test_closing_mode_takes_the_planned_end_of_the_call_and_ends_with_it(qtbot, 
     qtbot.waitUntil(lambda: window.model.closing_mode)
     window.model.flush()
     assert window.timer.clock.text() == "10:00 / 15:00" and "05:00 left" in window.timer.banner.text()
-    window.bridge.publish(Finished({"next_steps_secured": False, "reason": "x", "commitment_level": 1}))
+    window.bridge.publish(Finished(Verdict.from_json({"next_steps_secured": False, "reason": "x",
+                                                      "commitment_level": 1})))
     qtbot.waitUntil(lambda: window.model.phase == "finished")
     assert not window.model.closing_mode
     window.model.flush()
@@ -121,6 +122,29 @@ def test_state_renders_checklist_with_evidence_and_the_prompt(qtbot, clock, jobs
     assert live.ladder.level == 3 and live.ladder.rungs[3].property("current")
     assert live.prompt.text() == "Try: “Does 2pm Tuesday work on your end?”"
     assert "not agreed yet" in live.next_step.text()
+
+
+def test_the_window_speaks_the_vertical_of_the_call(qtbot, clock, jobs):
+    """Before a call, the vertical chosen in Settings names the other party; during and after it, the call's."""
+    window = make_window(qtbot, clock, jobs, vertical="real_estate")
+    criteria = window.live.criteria.items
+    assert criteria["acknowledged"].title.text() == "Client said yes"
+    assert "The client says yes" in criteria["acknowledged"].toolTip()
+    window.bridge.publish(Started("2026-11-19T10:00:00", "test", "recruiting"))
+    window.bridge.publish(Transcribed(Utterance("prospect", 10.0, 12.0, "Tuesday at 2pm works."), 12.5))
+    qtbot.waitUntil(lambda: len(window.model.finals) == 1)
+    window.model.flush()
+    assert criteria["acknowledged"].title.text() == "Candidate said yes"
+    assert "[00:10] Candidate: Tuesday at 2pm works." in window.live.transcript.toPlainText()
+    window.toggle_compact()
+    assert window.compact_page.criteria.items["acknowledged"].title.text() == "Candidate said yes"
+    window.toggle_compact()
+    finished = Verdict.from_json({"next_steps_secured": False, "reason": "x", "commitment_level": 2,
+                                  "vertical": "recruiting"})
+    window.bridge.publish(Finished(finished))
+    qtbot.waitUntil(lambda: window.model.phase == "finished")
+    assert "Candidate said yes" in window.summary.details.toPlainText()
+    assert "Vague “follow up next week”" in window.summary.headline.text()
 
 
 def test_transcript_shows_speakers_and_replaces_grey_partials(qtbot, clock, jobs):
@@ -174,7 +198,8 @@ def test_stop_ends_the_call_in_the_background(qtbot, clock, jobs):
     assert not window.start_button.isEnabled()
     qtbot.waitUntil(lambda: handle.stopped)
     assert window.model.phase == "live"  # until the call publishes its verdict
-    window.bridge.publish(Finished({"next_steps_secured": False, "reason": "x", "commitment_level": 1}))
+    window.bridge.publish(Finished(Verdict.from_json({"next_steps_secured": False, "reason": "x",
+                                                      "commitment_level": 1})))
     qtbot.waitUntil(lambda: window.model.phase == "finished")
     assert window.pages.currentWidget() is window.summary
 
