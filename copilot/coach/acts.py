@@ -84,6 +84,7 @@ class Reading:
     accept_strength: int = 0                     # 2: an explicit yes ("that works"); 1: a word of assent; 0: none
     assent_first: bool = False                   # it opens with a word of assent ("perfect, perfect, …")
     future: bool = False                         # a proposal or commitment frame ("I'll", "let's", "next step")
+    commits: bool = False                        # the speaker takes on a part of their own ("I'll nudge them")
     extra_words: int = 0                         # content words said beyond the yes (a new topic after "yeah so…")
     negated: bool = False                        # the utterance negates its own verb ("that doesn't work")
     topic: frozenset[str] = field(default_factory=frozenset)  # content words, to tell what an answer is about

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from copilot.coach.acts import Act, Reading, StepSpec
+from copilot.coach.acts import Act, Reading, StepSpec, Trigger
 from copilot.coach.plan import (
     PROSPECT,
     REP,
@@ -180,7 +180,8 @@ class Dialogue:
         said = tuple(m for m in r.times if not negative_mention(self._tokens(i), m))
         chosen = pick(self.call_date, st, replace(r, times=said))
         counter = [m for m in said if not matches_any(m, st.offered or st.slots)]
-        refuses_for_info = r.objection == "send_info" or (r.has(Act.SEND_INFO) and r.has(Act.DECLINE))
+        refuses_for_info = (r.objection == "send_info" and r.trigger is None and speaker == PROSPECT) or (
+            r.has(Act.SEND_INFO) and r.has(Act.DECLINE))  # "as soon as it's done, send me a note" is no brush-off
         if r.has(Act.DECLINE) and not counter and chosen is None:
             self._refuse(st, speaker, i, "declined", events)
             return True
@@ -222,8 +223,10 @@ class Dialogue:
                 self._accept(st, speaker, i, 0.85 if target.asked else 0.6)
                 self._provisional = (i, st)
                 return True
-            if target.asked and r.assent_first and not r.has(Act.ASK):
-                self._accept(st, speaker, i, 0.9)  # "perfect, perfect, I'll wait for your call then": asked, answered
+            if (target.asked or r.commits) and r.assent_first and not r.has(Act.ASK):
+                # "perfect, perfect, I'll wait for your call then": asked, answered; "yes, deal, I'll nudge them
+                # today": a yes and the answerer's own part in it
+                self._accept(st, speaker, i, 0.9)
                 return True
             if (r.extra_words <= 1 and not r.has(Act.ASK)) or self._related(r, st) or (
                     r.has(Act.PROPOSE) and r.step is not None and same_action(st.action, r.step.phrase)):
@@ -370,7 +373,7 @@ class Dialogue:
                 step = None  # "anyway, are you driving in tomorrow?": a time, but not for the step
             elif step is None and r.times:
                 step = self._new(i, "time", None, speaker, r)
-        if r.trigger is not None and r.trigger.committed and step is None:
+        if r.trigger is not None and step is None:
             self._pending_trigger = (i, speaker, r.trigger)  # "the moment you hear from them, text me" … then the step
         if step is not None and step.status in ("retracted", "declined") and not (r.has(Act.PROPOSE) or r.times):
             step = None  # "just message me once he's decided": a taken-back step is not revived by a hand-back
@@ -382,8 +385,9 @@ class Dialogue:
             trigger = r.trigger
             if trigger is None and self._pending_trigger is not None and step.kind == "specific":
                 k, who, pending = self._pending_trigger
-                if who == speaker and i - k <= 3:
-                    trigger = pending
+                if who == speaker and i - k <= 3 and (pending.committed or (r.has(Act.PROPOSE) and r.commits)):
+                    # "as soon as they've whitelisted it, send me a note / and I'll run the migration that afternoon"
+                    trigger = replace(pending, committed=True)
                     self._pending_trigger = None
             if trigger is not None and not r.has(Act.HEDGE):
                 if step.trigger is None or trigger.committed:
@@ -473,10 +477,12 @@ class Dialogue:
         cur = [s for s in self.recent() if s is not step and s.kind == "specific" and s.shape != "deliverable"
                and 0 <= i - s.stated_at <= _ATTACH_BACK]
         meeting = max(cur, key=lambda s: s.stated_at) if cur else (step if step.kind == "specific" else None)
-        side = [m for m in r.times if side_deadline(m)]
-        slots = [m for m in r.times if not side_deadline(m)]
         if meeting is None or meeting is step:
             return r  # nothing else on the table: the times are this step's own
+        # "by Friday", "tonight" — and a bare day once the meeting has its hour ("the prep note tomorrow")
+        own = [side_deadline(m) or (m.hour is None and meeting.has_specific_slot) for m in r.times]
+        side = [m for m, o in zip(r.times, own) if o]
+        slots = [m for m, o in zip(r.times, own) if not o]
         if slots:
             times_into(meeting, self.call_date, replace(r, times=tuple(slots)), i, self.speakers[i])
             if i not in meeting.statements:

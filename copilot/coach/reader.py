@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from copilot.coach.acts import Act, Reading, StepSpec, Trigger
 from copilot.coach.playbook import Playbook
-from copilot.coach.steps import find_step
+from copilot.coach.steps import find_steps, sends_information
 from copilot.coach.text import Normalized, normalize
 from copilot.coach.timex import TimeMention, find_times, is_past_context
 
@@ -45,7 +45,8 @@ _STOPWORDS = {"a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on"
               "your", "our", "ill", "well", "id", "im", "its", "thats", "do", "does", "can", "could", "would", "will",
               "just", "yeah", "ok", "okay", "um", "uh", "like", "then", "there", "what", "if", "not", "no", "yes", "|",
               "get", "go", "have", "about", "up", "some", "all", "any", "how", "when", "lets", "let", "sure", "right",
-              "great", "good", "know", "think", "really", "one", "also", "maybe"}
+              "great", "good", "know", "think", "really", "one", "also", "maybe", "hows", "whats", "whens", "wheres",
+              "whos", "theres", "heres"}
 
 
 def is_question(norm: Normalized) -> bool:
@@ -195,7 +196,11 @@ def read(text: str, pb: Playbook) -> Reading:
     content = [t for t in toks if t != "|"]
 
     # what is put forward
-    step = find_step(pb, padded, toks, time_spans)
+    steps = find_steps(pb, padded, toks, time_spans)
+    # the most concrete step put forward, not one only talked about ("can you get me that by wednesday, I've got
+    # the budget meeting thursday": the shortlist asked for, not their meeting)
+    step = next((s for s in steps if not _said_in_past(toks, s) and _governed(pb, padded, toks, s, question,
+                                                                                 step_times)), steps[0] if steps else None)
     now = pb.has("do_now", padded) and not step_times
     if now:
         acts.add(Act.DO_NOW)
@@ -212,7 +217,7 @@ def read(text: str, pb: Playbook) -> Reading:
         acts.add(Act.PROPOSE if step.specific else Act.VAGUE_STEP)
     if pb.has("vague_step", padded) and Act.PROPOSE not in acts and not now:
         acts.add(Act.VAGUE_STEP)
-    if pb.has("send_info", padded):
+    if pb.has("send_info", padded) or sends_information(pb, padded, toks):
         acts.add(Act.SEND_INFO)
     future = pb.has("future", re.sub(r" lets (?=you |them |him |her |it |me |people |users )", " allows ", padded))
     offered_two = len(step_times) >= 2 and any("or" in toks[a.end:b.start] for a, b in zip(step_times, step_times[1:]))
@@ -239,8 +244,13 @@ def read(text: str, pb: Playbook) -> Reading:
     strength, bare, extra, negated = _answer(pb, padded, toks, acts)
     if bare:
         acts.add(Act.BACKCHANNEL)
-    if pb.has("retract", padded):
-        acts.add(Act.RETRACT)
+    retract_m = _last(pb.patterns["retract"], padded)
+    if retract_m is not None and not any(m.start() >= retract_m.end() for name in ("accept", "assent",
+                                                                                  "invite_accepted")
+                                         for m in pb.patterns[name].finditer(padded)
+                                         if not _negated_near(toks, _tok_at(padded, m.start()),
+                                                              _tok_at(padded, m.end() - 1) + 1)):
+        acts.add(Act.RETRACT)  # "hang on… yep, accepted": a pause that settles into a yes takes nothing back
     if pb.has("exit", padded):
         acts.add(Act.EXIT)
     if pb.has("ack_request", padded) and (question or (len(content) > 3 and not bare)):
@@ -273,6 +283,9 @@ def read(text: str, pb: Playbook) -> Reading:
             signals.append((kind, "weak"))
         elif pats["strong"].search(padded):
             signals.append((kind, "strong"))
+    commits = re.search(r" (?:ill|i will|we will|im going to|were going to|im gonna) (?!not |never |have to |need to |"
+                        r"think |see |check |try |let |get back |talk |ask |be )", padded) is not None \
+        and not negated and Act.HEDGE not in acts and objection is None
     in_times = {toks[k] for m in times for k in range(m.start, m.end)}
     topic = frozenset(t for t in content if t not in _STOPWORDS and not t[:1].isdigit() and len(t) > 2
                       and t not in in_times)
@@ -288,6 +301,7 @@ def read(text: str, pb: Playbook) -> Reading:
         accept_strength=strength,
         extra_words=extra,
         future=future,
+        commits=commits,
         assent_first=Act.ACCEPT in acts and pb.has("assent", " " + " ".join(content[:2]) + " "),
         negated=negated,
         topic=topic,

@@ -208,7 +208,7 @@ def _phrase(toks: tuple[str, ...], start: int, end: int, times_at: set[int]) -> 
             break
         j += 1
         extra += 1
-    words = [w for w in toks[start:j] if w != "|"]
+    words = [w for k, w in enumerate(toks[start:j], start) if w != "|" and k not in times_at]  # the time is a slot
     while words and words[0] in _LEAD_DROP:
         words = words[1:]
         start += 1
@@ -217,8 +217,64 @@ def _phrase(toks: tuple[str, ...], start: int, end: int, times_at: set[int]) -> 
     return " ".join(words), start, start + len(words)
 
 
+_NP_END = _NP_STOP | {"of", "in", "over", "across", "back", "out", "up", "off", "as", "than", "via"}
+_OBJECT_LEAD = {"you", "me", "us", "him", "her", "them", "over", "across", "back", "out", "up", "along"}
+
+
+def _info_head(pb: Playbook, toks: tuple[str, ...], b: int) -> bool:
+    """Is the object from token ``b`` information by its head noun ("the knowledge base article", "our spring market
+    guide")? In English the head of a compound is its last word."""
+    j = b
+    while j < len(toks) and toks[j] in _OBJECT_LEAD:
+        j += 1
+    np: list[str] = []
+    while j < len(toks) and toks[j] not in _NP_END and len(np) < 6:
+        np.append(toks[j])
+        j += 1
+    if len(np) < 2:
+        return False  # a bare noun was looked up whole already
+    return pb.has("info_nouns", f" {np[-1]} ") or pb.has("info_nouns", " " + " ".join(np[-2:]) + " ")
+
+
+def sends_information(pb: Playbook, padded: str, toks: tuple[str, ...]) -> bool:
+    """Does the utterance promise to send information ("I'll send a short prep note", "I'll email our market
+    guide") — something to read, not a piece of work?"""
+    return any(_info_head(pb, toks, _span(padded, m)[1]) for m in pb.patterns["produce"].finditer(padded))
+
+
+_EVENT_POINTERS = {"invite", "invitation", "invites", "hold", "link", "confirmation", "reminder", "slot", "booking"}
+
+
+def _points_to_event(toks: tuple[str, ...], a: int) -> bool:
+    """Does the compound from token ``a`` end in a word that stands for the event itself ("the interview invite",
+    "the demo link")? Those name the event, unlike its notes or its recording."""
+    j = a
+    while j < len(toks) and toks[j] not in _NP_END and j - a < 6:
+        j += 1
+    return j > a and toks[j - 1] in _EVENT_POINTERS
+
+
+_THIRD_PERSON = {"he", "she", "they", "hes", "shes", "theyre", "theyll", "team", "it", "someone", "somebody"}
+
+
+def _someone_elses(toks: tuple[str, ...], a: int) -> bool:
+    """Is the verb at token ``a`` someone else's obligation ("the team has to do it", "they need to book that")?"""
+    if a < 2 or toks[a - 1] != "to":
+        return False
+    verb = toks[a - 2]
+    if verb in ("has", "needs", "wants", "gets"):
+        return True  # third person singular: not either of us on the call
+    return verb in ("have", "need", "want", "got") and a >= 3 and toks[a - 3] in _THIRD_PERSON
+
+
 def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[int]) -> StepSpec | None:
     """The most concrete step the utterance describes (None when it describes none)."""
+    found = find_steps(pb, padded, toks, time_spans)
+    return found[0] if found else None
+
+
+def find_steps(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[int]) -> list[StepSpec]:
+    """Every step the utterance describes, the most concrete first (ties: the earliest)."""
     cands: list[_Candidate] = []
     # 1. an event word, made concrete by its kind, attendees, purpose or length
     for m in pb.patterns["event_nouns"].finditer(padded):
@@ -227,6 +283,8 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
                 "call", "chat", "meet", "screen", "interview", "visit", "tour", "review") and (
                 a == 0 or toks[a - 1] in _VERB_BEFORE):
             continue  # "call or text me", "i'll interview him": the verb, not the event
+        if _info_head(pb, toks, a) and not _points_to_event(toks, a):
+            continue  # "the meeting notes", "the onboarding checklist guide": the event word only modifies
         vague = pb.has("vague_event_nouns", " " + " ".join(toks[a:b]) + " ")
         people, after = _attendees(toks, b + 1) if b < len(toks) and toks[b] in _ATTENDEE_LEAD else ((), b)
         if not people:
@@ -250,15 +308,16 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
         if b < len(toks) and toks[b] in ("call", "meeting", "session", "chat"):
             continue  # the event word itself was read above
         skip = b
-        while skip < len(toks) and toks[skip] in ("each", "apiece", "long", "or", "so"):
-            skip += 1  # "three slots of forty five minutes each with you and ravi"
+        while skip < len(toks) and (toks[skip] in ("each", "apiece", "long", "or", "so", "just") or skip in time_spans
+                                    or (toks[skip] in ("on", "at") and skip + 1 in time_spans)):
+            skip += 1  # "three slots of forty five minutes each with you and ravi", "twenty minutes wednesday at ten"
         if skip + 1 < len(toks) and toks[skip] in ("at", "on", "in", "over") and toks[skip + 1] in (
                 "the", "your", "our", "my", "a", "zoom", "teams", "site", "the"):
             skip += 2 if toks[skip + 1] in ("zoom", "teams", "site") else 3  # "half an hour at the property with …"
         people, after = _attendees(toks, skip + 1) if skip < len(toks) and toks[skip] in _ATTENDEE_LEAD else ((), skip)
         purpose, _ = _purpose(pb, padded, toks, after)
-        if not people and b < len(toks) and toks[b] not in ("to", "for", "on", "about"):
-            people, after = _attendees(toks, b)  # "three quarters of an hour you your lead and our specialist"
+        if not people and skip < len(toks) and toks[skip] not in ("to", "for", "on", "about"):
+            people, after = _attendees(toks, skip)  # "three quarters of an hour you your lead and our specialist"
             people = people if len(people) >= 2 else ()
         located = skip > b  # "about an hour at your desk"
         if people or purpose or located:
@@ -280,6 +339,8 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
             purpose, _ = _purpose(pb, padded, toks, b)
             carries = purpose is not None or pb.has("callback_carries", " " + " ".join(toks[b:b + 6]) + " ")
             specific = kind != "callback" or carries
+            if kind == "booking" and _someone_elses(toks, a):
+                continue  # "finance needs to book that themselves"
             phrase, s, e = _phrase(toks, a, b, time_spans)
             cands.append(_Candidate(StepSpec(kind, phrase, s, e, specific, purpose=purpose),
                                     2 * specific + carries))
@@ -287,12 +348,12 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
     for m in pb.patterns["produce"].finditer(padded):
         a, b = _span(padded, m)
         inside = [t for t in toks[a:b] if t not in _PRODUCE_FRAME]
-        if len(inside) >= 1 and toks[b - 1] in _PARTICLES and any(t in ("the", "your", "a", "an", "our", "my")
-                                                                  for t in toks[a:b]) \
+        participle = toks[b - 1] in _PARTICLES or toks[b - 1].endswith("ed")  # "i'll have the laptop imaged"
+        if len(inside) >= 1 and participle and any(t in ("the", "your", "a", "an", "our", "my") for t in toks[a:b]) \
                 and not any(t in _PRONOUN_OBJECTS for t in toks[a:b]):
             # "i'll have the comparable sales analysis in your inbox": the object is inside the frame
-            if not pb.has("info_nouns", " " + " ".join(inside) + " ") and not any(t in _PRONOUN_OBJECTS
-                                                                                   for t in inside):
+            if not pb.has("info_nouns", " " + " ".join(inside) + " ") and not _info_head(pb, tuple(inside[:-1]), 0) \
+                    and not any(t in _PRONOUN_OBJECTS for t in inside):
                 phrase, s, e = _phrase(toks, a, b, time_spans)
                 cands.append(_Candidate(StepSpec("deliverable", phrase, s, e, True, owner="speaker"), 3))
             continue
@@ -305,9 +366,10 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
         if pronoun and time_spans:
             # "i'll get them to you by tomorrow at noon": the thing asked for, with a deadline
             phrase, s, e = _phrase(toks, a, b, time_spans)
+            phrase = re.sub(r"^(?:(?:can|could|would|will|you) )+", "", phrase)  # "can you get me that": "get me that"
             cands.append(_Candidate(StepSpec("deliverable", phrase, s, e, True, owner="speaker", purpose="refers"), 2))
             continue
-        if pb.has("info_nouns", obj) or not head or head in _STOP or pronoun or head in (
+        if pb.has("info_nouns", obj) or _info_head(pb, toks, b) or not head or head in _STOP or pronoun or head in (
                 "something", "anything", "everything") or head[:1].isdigit():
             continue
         phrase, s, e = _phrase(toks, a, b, time_spans)
@@ -328,8 +390,7 @@ def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[
     if not cands:
         for m in _REFERENCE.finditer(padded):
             a, b = _span(padded, m)
+            if _someone_elses(toks, a):
+                continue  # "our it team has to do it": who does it, not a step put forward
             cands.append(_Candidate(StepSpec("reference", " ".join(toks[a:b]), a, b, True), 1))
-    if not cands:
-        return None
-    best = max(cands, key=lambda c: (c.score, -c.spec.start))
-    return best.spec
+    return [c.spec for c in sorted(cands, key=lambda c: (-c.score, c.spec.start))]

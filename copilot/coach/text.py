@@ -168,6 +168,34 @@ def _strip_fillers(tokens: list[str]) -> list[str]:
     return out
 
 
+_DETERMINERS = {"a", "an", "the", "some", "one", "two", "three", "our", "your", "my", "this", "that", "another"}
+_FRAME_SUBJECTS = {"ill", "well", "i", "we", "im", "were", "id", "wed", "you", "youll"}
+
+
+def _plain_frame(tokens: list[str]) -> list[str]:
+    """"what I'll do is have the laptop imaged" says "I'll have the laptop imaged": the cleft is dropped, so the
+    commitment reads the same whichever way it was put."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] == "what" and i + 1 < len(tokens) and tokens[i + 1] in _FRAME_SUBJECTS:
+            for k in range(i + 2, min(i + 6, len(tokens) - 1)):
+                if tokens[k] == "do" and tokens[k + 1] == "is":
+                    noun = k + 2 < len(tokens) and (tokens[k + 2] in _DETERMINERS or tokens[k + 2].isdigit())
+                    out.extend(tokens[i + 1:k + 1] if noun else tokens[i + 1:k])  # "what i'd do is an hour…"
+                    i = k + 2
+                    if i < len(tokens) and tokens[i] in ("to", "just"):
+                        i += 1
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> Normalized:
     """The canonical form of one utterance's text (cached: the same text always gives the same answer)."""
@@ -204,6 +232,7 @@ def normalize(text: str) -> Normalized:
     tokens = _strip_fillers(tokens)
     tokens = _words_to_numbers(tokens)
     tokens = _fix_homophones(tokens)
+    tokens = _plain_frame(tokens)
     # "2 p m" -> "2 pm"
     joined: list[str] = []
     for t in tokens:

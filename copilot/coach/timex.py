@@ -339,6 +339,7 @@ _JOINERS = {"at", "on", "the", "by", "in", "around", "about", "from", ",", "this
 _BY_VERBS = {"come", "coming", "came", "stop", "stopping", "swing", "swinging", "drop", "dropping", "pop", "popping",
              "go", "going", "walk", "drive", "run", "head", "stand"}  # "come by thursday" is a visit
 _APPROX = {"around", "about", "ish", "roughly", "approximately", "probably", "sometime", "some"}
+_HEDGED = {"maybe", "perhaps", "possibly"}
 
 
 def find_times(tokens: tuple[str, ...]) -> list[TimeMention]:
@@ -413,8 +414,9 @@ def _build(tokens: tuple[str, ...], group: list[_Comp]) -> TimeMention:
     prev2 = tokens[start - 2] if start > 1 else ""
     after = tokens[end] if end < len(tokens) else ""
     recurring = any(t.endswith("s") and t[:-1] in WEEKDAYS for t in tokens[start:end])  # "thursdays": a habit
-    approximate = recurring or (prev in _APPROX and not (prev == "about" and prev2 in ("how", "what"))) or after == "ish" or prev2 == "probably" or prev == "or" and prev2 in (
-        "today", "tomorrow")
+    approximate = recurring or (prev in _APPROX and not (prev == "about" and prev2 in ("how", "what"))) \
+        or after == "ish" or prev2 == "probably" or prev == "or" and prev2 in ("today", "tomorrow") \
+        or (prev in _HEDGED and "clock" not in kinds)  # "monday-ish, maybe tuesday": a day floated, not a slot
     by = (prev in ("before", "until", "till", "no") or (prev == "by" and prev2 not in _BY_VERBS)
           or (prev == "the" and prev2 == "by"))
     bare_today = kinds == ["day"] and fields.get("rel_day") == 0 and fields.get("part") is None and not by

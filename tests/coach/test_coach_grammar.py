@@ -1,0 +1,173 @@
+"""Grammar the coach reads, each mechanism shown on wording of its own (not the held-out endings' lines).
+
+Each test names one general shape of speech and checks both sides of it: the shape that is a step (or a yes, or a
+trigger) and the near-miss that is not.
+"""
+
+from __future__ import annotations
+
+import pytest
+from coach_helpers import CALL_DATE, say
+
+from copilot.coach import analyze
+from copilot.coach.acts import Act
+from copilot.coach.playbook import load_playbook
+from copilot.coach.reader import read
+from copilot.coach.text import normalize
+
+PB = load_playbook("sales")
+
+
+def verdict(*lines: str) -> dict:
+    return analyze(say(*lines), CALL_DATE).to_json()
+
+
+def met(v: dict, criterion: str) -> bool:
+    return bool(v["criteria"][criterion]["met"])
+
+
+# ------------------------------------------------------------------ a cleft says the same as the plain sentence
+@pytest.mark.parametrize(("cleft", "plain"), [
+    ("so what i'll do is get the contract redlined", ("so", "ill", "get", "the", "contract", "redlined")),
+    ("what we're going to do is to book the venue", ("were", "going", "to", "book", "the", "venue")),
+    ("what i'd do is a half hour with your ops lead", ("id", "do", "a", "half", "hour", "with", "your", "ops", "lead")),
+])
+def test_a_cleft_reads_as_the_plain_commitment(cleft: str, plain: tuple[str, ...]) -> None:
+    assert normalize(cleft).tokens == plain
+
+
+def test_a_step_put_as_a_cleft_is_a_step() -> None:
+    v = verdict("R: What I'll do is have your new badge printed and waiting at reception by Monday at 9.",
+                "P: Monday at nine, perfect.")
+    assert v["next_steps_secured"], v["reason"]
+
+
+# ------------------------------------------------------------------ the head of a compound noun decides information
+@pytest.mark.parametrize("line", [
+    "R: I'll send you our quarterly benchmark report overview.",
+    "R: i'll email you the onboarding checklist guide tonight",
+    "R: I'll forward the integration faq links.",
+])
+def test_information_named_by_a_compound_is_information(line: str) -> None:
+    r = read(say(line)[0].text, PB)
+    assert r.has(Act.SEND_INFO)
+    assert not r.has(Act.PROPOSE)
+
+
+@pytest.mark.parametrize("line", [
+    "R: I'll send you the signed order form by Friday.",
+    "R: I'll draft the data processing agreement this week.",
+])
+def test_a_piece_of_work_is_still_a_deliverable(line: str) -> None:
+    assert read(say(line)[0].text, PB).has(Act.PROPOSE)
+
+
+# ------------------------------------------------------------------ "have X <participle>": a deliverable
+@pytest.mark.parametrize("line", [
+    "R: I'll have the two spare monitors configured by Thursday at noon.",
+    "R: we'll have your storage quota increased by tomorrow at 5pm",
+])
+def test_have_something_done_is_a_deliverable(line: str) -> None:
+    r = read(say(line)[0].text, PB)
+    assert r.has(Act.PROPOSE) and r.step is not None and r.step.kind == "deliverable"
+
+
+# ------------------------------------------------------------------ someone else's obligation is not a proposal
+@pytest.mark.parametrize("line", [
+    "P: yeah legal has to do it, not me",
+    "P: our finance team needs to book that themselves",
+    "P: they have to schedule that on their side",
+])
+def test_a_third_partys_obligation_puts_nothing_forward(line: str) -> None:
+    assert not read(say(line)[0].text, PB).has(Act.PROPOSE)
+
+
+def test_our_own_obligation_still_refers_to_the_step() -> None:
+    v = verdict("R: How about a pricing review with your CFO on Tuesday at 3?",
+                "P: Yes, we need to do it, Tuesday at 3 works.")
+    assert v["next_steps_secured"], v["reason"]
+
+
+# ------------------------------------------------------------------ triggers
+@pytest.mark.parametrize("line", [
+    "R: so the second floor is where the study is",
+    "R: the minute hand on that clock is broken",
+    "R: log it in the portal when you get a chance",
+    "R: ping me when you get a minute",
+])
+def test_ordinal_and_idiom_are_not_triggers(line: str) -> None:
+    assert read(say(line)[0].text, PB).trigger is None
+
+
+@pytest.mark.parametrize("line", [
+    "R: the second the bank approves it I'll call you",
+    "R: the moment legal signs off I'll send the order form",
+    "R: the minute facilities confirms the room, I'll book the workshop",
+])
+def test_moment_triggers_still_heard(line: str) -> None:
+    r = read(say(line)[0].text, PB)
+    assert r.trigger is not None and r.trigger.committed
+
+
+def test_a_trigger_said_before_the_commitment_in_one_turn_is_committed() -> None:
+    v = verdict("R: As soon as your security team approves the vendor form, just drop me an email.",
+                "R: And I'll switch on the single sign-on integration that same day.",
+                "P: Yes, perfect, I'll chase them this week.")
+    assert met(v, "specific_action") and met(v, "specific_time_or_trigger"), v["reason"]
+    assert met(v, "acknowledged"), v["reason"]
+
+
+def test_an_uncommitted_trigger_stays_uncommitted() -> None:
+    v = verdict("R: As soon as your security team approves the vendor form, just drop me an email.",
+                "P: Sure.")
+    assert not met(v, "specific_time_or_trigger"), v["reason"]
+
+
+# ------------------------------------------------------------------ a yes and the answerer's own part in it
+def test_a_yes_with_my_own_part_is_a_yes() -> None:
+    v = verdict("R: I'll have the revised quote over to you by Thursday at noon.",
+                "P: ok great I'll loop in our buyer when it lands")
+    assert met(v, "acknowledged"), v["reason"]
+
+
+def test_a_yes_then_a_hedge_is_no_yes() -> None:
+    v = verdict("R: I'll have the revised quote over to you by Thursday at noon.",
+                "P: ok I'll have to see what our buyer says first")
+    assert not met(v, "acknowledged"), v["reason"]
+
+
+# ------------------------------------------------------------------ a pause that settles into a yes
+@pytest.mark.parametrize(("line", "retracts"), [
+    ("P: hold on. ok yes, accepted", False),
+    ("P: wait actually, yep, that works", False),
+    ("P: hang on, actually scratch that", True),
+    ("P: yes. actually hold off on that", True),
+])
+def test_a_pause_that_settles_into_a_yes_takes_nothing_back(line: str, retracts: bool) -> None:
+    assert read(say(line)[0].text, PB).has(Act.RETRACT) is retracts
+
+
+# ------------------------------------------------------------------ a day floated is not a slot
+@pytest.mark.parametrize(("line", "specific"), [
+    ("P: maybe thursday, I'd have to look", False),
+    ("P: perhaps friday or so", False),
+    ("P: maybe thursday at 10?", True),
+])
+def test_a_floated_day_is_not_a_slot(line: str, specific: bool) -> None:
+    r = read(say(line)[0].text, PB)
+    assert bool(r.times) is specific
+
+
+# ------------------------------------------------------------------ a length with its time between
+def test_a_length_with_its_time_and_attendees_is_a_meeting() -> None:
+    r = read("could we grab a quick thirty minutes friday at two you me and our solutions lead", PB)
+    assert r.has(Act.PROPOSE) and r.step is not None and r.step.kind == "meeting"
+    assert "friday" not in r.step.phrase  # the time is the step's slot, not its name
+
+
+# ------------------------------------------------------------------ the step put forward, not the one mentioned
+def test_their_own_meeting_does_not_hide_the_request() -> None:
+    v = verdict("P: can you get me those by Monday end of day? I've got the steering committee meeting Tuesday",
+                "R: yes, by Monday end of day you'll have them",
+                "P: great")
+    assert met(v, "specific_action") and v["next_steps_secured"], v["reason"]
