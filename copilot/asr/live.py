@@ -34,6 +34,7 @@ from copilot.session.utterance import PROSPECT, REP, Utterance
 log = logging.getLogger(__name__)
 
 MAX_HOLD = 2.0  # seconds of microphone audio that may wait for the system audio before going on without it
+STOP_GRACE = 5.0  # seconds a device may take to close when the call ends; then the call ends without it
 UNTRANSCRIBED = "[speech that could not be transcribed]"
 
 
@@ -233,12 +234,22 @@ class LivePipeline:
             # System audio first: the microphone's echo gate needs it.
             active.sort(key=lambda s: 0 if s.speaker == PROSPECT else 1)
             stopping = False
+            stop_at = 0.0
             while active:
                 if self._stop.is_set() and not stopping:
-                    stopping = True
-                    for source in active:
-                        source.stop()
+                    stopping, stop_at = True, time.monotonic()
+                    _close_in_background(list(active))
                 for source in list(active):
+                    if stopping and not source.finished and time.monotonic() - stop_at > STOP_GRACE:
+                        # closing an ALSA/PulseAudio stream can block for good (a known class of driver bug):
+                        # the call ends with what was heard instead of hanging on the device
+                        log.warning("%s did not close within %.0f s; the call ends without it", source.label,
+                                    STOP_GRACE)
+                        active.remove(source)
+                        if source.speaker == REP:
+                            self._release(held, force=True, reference=None)
+                        self._flush(source.speaker)
+                        continue
                     frames = source.read(cfg.poll if len(active) == 1 or source is active[-1] else 0.0)
                     if frames:
                         last_audio[source.speaker] = time.monotonic()
@@ -419,3 +430,16 @@ class LivePipeline:
         log.warning(message)
         self.problems.append(message)
         self._emit(Problem(message, fatal, bug))
+
+
+def _close_in_background(sources: list[AudioSource]) -> None:
+    """Stop every source from a short-lived thread, so a device whose close blocks cannot stop the call ending."""
+
+    def close() -> None:
+        for source in sources:
+            try:
+                source.stop()
+            except Exception:  # a device that fails to close is still done with: say so in the log
+                log.warning("closing %s failed", source.label, exc_info=True)
+
+    threading.Thread(target=close, name="close-sources", daemon=True).start()

@@ -190,6 +190,42 @@ def test_stop_finishes_the_turn_in_progress(testdata) -> None:
     assert rec.finals and rec.finals[0][0].speaker == "rep"
 
 
+class StuckOnClose(ArraySource):
+    """A live device that stays open after its audio and whose close never returns (ALSA/PulseAudio drivers do
+    this now and then)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.release = threading.Event()
+
+    def _end(self, problem: str | None = None) -> None:
+        if self.release.is_set():
+            super()._end(problem)  # a live device does not end by itself; only once released
+
+    def stop(self) -> None:
+        self.release.wait()
+
+
+def test_a_device_that_never_closes_does_not_hang_the_end_of_the_call(testdata, monkeypatch) -> None:
+    import copilot.asr.live as live
+
+    monkeypatch.setattr(live, "STOP_GRACE", 0.5)
+    audio, _ = sf.read(str(testdata / "calls" / "sales-04.flac"), dtype="float32")
+    clock = ManualClock()
+    stuck = StuckOnClose("rep", audio[:, 0], clock)
+    rec = Recorder()
+    pipeline = LivePipeline([stuck, ArraySource("prospect", audio[:, 1], clock)], Words(), rec, clock)
+    pipeline.start()
+    time.sleep(2.0)
+    t0 = time.monotonic()
+    try:
+        pipeline.stop()  # returns once the grace has passed, with what was heard
+        assert pipeline.done and time.monotonic() - t0 < 30
+        assert rec.finals
+    finally:
+        stuck.release.set()
+
+
 @pytest.mark.slow
 def test_real_model_live_finals_match_the_call(testdata, transcriber) -> None:
     path, truth = _call(testdata, "sales-04")
