@@ -1,22 +1,16 @@
-"""Fixtures shared across the suite: the test data under tests/data, ../shared where a test really needs it,
-and one loaded speech model per session."""
+"""Fixtures shared across the suite: the test data under tests/data and one loaded speech model per session.
+
+Nothing here reaches ``../shared``: a clone of the repository runs every test (measurements over the team's shared
+material live in ``benchmarks/``; ``tests/test_architecture.py`` holds the suite to that)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"  # small calls that travel with the repository (tests/data/README.md)
-SHARED = (REPO / ".." / "shared").resolve()
-NO_SHARED_ENV = "COPILOT_TESTS_NO_SHARED"  # "1": behave as a clone with nothing beside it
-
-
-def shared_available() -> bool:
-    """../shared is there, and the run was not asked to do without it."""
-    return os.environ.get(NO_SHARED_ENV) != "1" and (SHARED / "calls").is_dir()
 
 
 @pytest.fixture(scope="session")
@@ -25,15 +19,6 @@ def testdata() -> Path:
     two real-speech clips."""
     assert (DATA / "calls").is_dir(), f"the test data is missing from {DATA}"
     return DATA
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The team's shared test material, for the few tests that measure over all of it; they skip cleanly where it
-    is absent (or ``COPILOT_TESTS_NO_SHARED=1``)."""
-    if not shared_available():
-        pytest.skip("../shared is not available")
-    return SHARED
 
 
 @pytest.fixture(scope="session")

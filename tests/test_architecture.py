@@ -5,6 +5,7 @@ in one place."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,12 @@ def test_only_the_call_configuration_reads_the_environment_overrides() -> None:
             if isinstance(node, ast.Constant) and node.value in ("COPILOT_HOME", "COPILOT_ALLOW_DOWNLOAD"):
                 readers.append(path.relative_to(PACKAGE.parent).as_posix())
     assert sorted(set(readers)) == ["copilot/call/config.py"]
+
+
+def test_no_test_reads_the_teams_shared_folder() -> None:
+    """A user who clones the repository has no ``../shared``: the suite must run whole without it."""
+    tests = Path(__file__).resolve().parent
+    offenders = [str(p.relative_to(tests)) for p in tests.rglob("*.py")
+                 if p.name != "test_architecture.py" and re.search(r"""["'/\\.]shared["'/\\]""",
+                                                                    p.read_text(encoding="utf-8"))]
+    assert offenders == []
