@@ -87,6 +87,7 @@ class Reading:
     commits: bool = False                        # the speaker takes on a part of their own ("I'll nudge them")
     extra_words: int = 0                         # content words said beyond the yes (a new topic after "yeah so…")
     negated: bool = False                        # the utterance negates its own verb ("that doesn't work")
+    busy_at: bool = False                        # its only "no" is a time the speaker is busy at ("I'm away the 3rd")
     topic: frozenset[str] = field(default_factory=frozenset)  # content words, to tell what an answer is about
     signals: tuple[tuple[str, str], ...] = ()
     confidence: float = 1.0                      # how sure the reading of the yes/no is (1: rules alone)

@@ -159,8 +159,8 @@ class Dialogue:
     # ------------------------------------------------------------------ answers
     def _related(self, r: Reading, st: Step) -> bool:
         """Does an answer speak of this step (its time, its words, "then")?"""
-        if any(matches_any(m, st.slots) for m in r.times):
-            return True
+        if any(matches_any(m, st.slots) for m in r.times + r.vague_times):
+            return True  # "probably thursday could work, let me check" speaks of the thursday slot
         return bool(r.topic & st.topic) or bool({"then", "there"} & set(r.topic))
 
     def _respond(self, i: int, speaker: str, r: Reading, target: Item, events: list[tuple[str, Step]]) -> bool:
@@ -177,6 +177,8 @@ class Dialogue:
         if st.status == "accepted" and speaker in st.agreed_by and st.stated_at <= (st.accepted_at or -1) \
                 and not self._same_turn(st.accepted_at, i):
             return False  # agreed in an earlier turn and not asked again: only a take-back changes that
+        if r.busy_at and not r.has(Act.HEDGE) and r.objection is None and not any(matches_any(m, st.offered or st.slots) for m in r.times + r.vague_times):
+            return False  # "heads up, I have a conference booked on the 3rd": their calendar, not an answer
         said = tuple(m for m in r.times if not negative_mention(self._tokens(i), m))
         chosen = pick(self.call_date, st, replace(r, times=said))
         counter = [m for m in said if not matches_any(m, st.offered or st.slots)]
@@ -195,6 +197,9 @@ class Dialogue:
         objects = r.objection in ("think_about_it", "discuss_with_team", "not_ready") and r.accept_strength < 2
         if objects and st.status == "accepted" and not self._about(r, st, i):
             return False  # "I still need to think about the pricing": about something else; the step stands
+        if r.has(Act.HEDGE) and st.status == "accepted" and speaker in st.agreed_by and r.accept_strength == 0 \
+                and st.ack_confidence >= 0.9 and self._same_turn(st.accepted_at, i) and not self._about(r, st, i):
+            return False  # "noon tomorrow, yes perfect / then I'll pick who to bring in": a yes stands against a maybe
         if r.has(Act.HEDGE) or objects:
             self._refuse(st, speaker, i, "hedged", events)
             return True
@@ -352,6 +357,12 @@ class Dialogue:
             self.items[i] = items
             return  # a recap restates the situation; it puts nothing new forward
         own = self._own_turn_step(i, speaker)
+        if r.step is not None and r.step.kind == "callback" and not r.step.specific and r.step.future \
+                and self._pending_trigger is not None and self._pending_trigger[1] == speaker \
+                and i - self._pending_trigger[0] <= 3:
+            # "the moment they clear it on their side / (mm-hmm) / I'll call you back": the call-back has its trigger
+            r = replace(r, step=replace(r.step, specific=True),
+                        acts=frozenset((r.acts - {Act.VAGUE_STEP}) | {Act.PROPOSE}), commits=True)
         if r.has(Act.PROPOSE) and r.step is not None and r.step.purpose == "refers" and self._info_asked(i):
             step = self._find(i, "info", answered) or self._new(i, "info", None, speaker, r)  # "send me the deck" / "I'll get it to you tonight"
         elif r.has(Act.PROPOSE) and r.step is not None and r.has(Act.HEDGE) and not (r.times or r.future):
@@ -442,7 +453,8 @@ class Dialogue:
         """Does an utterance with a time speak of something other than the step (a new topic, no proposal)?"""
         words = set(r.topic) - _GENERAL - _SCHEDULING
         return bool(words) and not (words & st.topic) and not r.future and not r.has(Act.ACCEPT) \
-            and not r.has(Act.CHOICE)
+            and not r.has(Act.CHOICE) and not r.has(Act.ACK_REQUEST) and len(r.times) < 2
+        # ("thursday at 11, does that work?", "they've given me friday at ten or monday at two": about the step)
 
     def _trailing_question(self, i: int, r: Reading) -> bool:
         """Does the utterance end on a question of its own after the step ("… and is it Helen in procurement?")?"""
@@ -585,10 +597,10 @@ class Dialogue:
 
 
 _REFERENCE_WORDS = {"book", "pencil", "lock", "slot", "fit", "squeeze", "sign", "reserve", "you", "u", "us", "him", "her",
-                    "them", "both", "in", "it", "that", "this", "get", "put", "me"}
+                    "them", "both", "in", "it", "that", "this", "get", "put", "me", "down", "pop", "for"}
 _QUESTION_WORDS = {"is", "are", "who", "what", "whats", "which", "where", "how", "does", "do", "did", "was", "whos",
                    "wheres", "whose", "can", "could", "spell"}
-_SCHEDULING = {"free", "available", "open", "slot", "slots", "works", "calendar", "diary", "time", "times", "morning",
+_SCHEDULING = {"free", "available", "open", "slot", "slots", "works", "work", "suit", "calendar", "diary", "time", "times", "morning",
                "afternoon", "evening", "suit", "suits", "better", "instead", "busy", "booked", "clear", "earlier",
                "later", "sooner", "day", "week", "first", "thing", "half", "quarter", "past", "till", "until",
                "between", "around", "either", "both", "one", "other", "option", "options", "maybe", "perhaps"}

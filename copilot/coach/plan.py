@@ -151,7 +151,10 @@ def negative_mention(toks: tuple[str, ...], m: TimeMention) -> bool:
     after = toks[m.end:m.end + 3]
     if "|" in after:
         after = after[:after.index("|")]
-    around = toks[max(0, m.start - 1):m.start] + after
+    k = m.start - 1
+    while k >= 0 and m.start - k <= 3 and toks[k] in ("on", "the", "for", "at", "in", "this", "that", "next"):
+        k -= 1  # "a trip booked on the 12th": only little words between
+    around = toks[k:k + 1] + after if k >= 0 else after  # "Kenji's out Thursday", "booked on the 12th"
     return any(t in _NEGATIVE_NEAR for t in around)
 
 

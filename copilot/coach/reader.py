@@ -89,20 +89,23 @@ def _tok_at(padded: str, char: int) -> int:
     return max(0, padded[: char + 1].count(" ") - 1)
 
 
-_PAST_MARKERS = {"had", "did", "was", "went", "showed", "saw", "ran", "last", "ago", "already", "earlier", "yesterday",
+_PAST_TIME_WORDS = {"week", "month", "year", "time", "night", "quarter", "term", "season", "spring", "summer", "autumn",
+                    "fall", "winter", "weekend", "call", "meeting", "session", "visit"}
+_PAST_MARKERS = {"had", "did", "was", "went", "showed", "saw", "ran", "ago", "already", "earlier", "yesterday",
                  "previous", "used", "gave", "held", "happened", "went", "liked", "loved", "enjoyed", "attended",
                  "joined", "missed", "finished", "wrapped", "covered", "took", "told", "mentioned", "said", "heard",
-                 "done", "completed", "since"}
+                 "done", "completed"}
 
 
 def _said_in_past(toks: tuple[str, ...], step: StepSpec) -> bool:
     """The step was talked about as something that already happened ("we had a demo last week")."""
     window = toks[max(0, step.start - 4):min(len(toks), step.end + 4)]
-    if any(t in ("ill", "well", "lets", "next", "will", "can", "could", "should", "shall", "gonna", "going")
-           for t in window):
-        return False
-    if any(t in _PAST_MARKERS for t in window):
-        return True
+    if any(t in ("ill", "well", "lets", "next", "will", "can", "could", "should", "shall", "gonna", "going", "would",
+                 "thinking") for t in window + toks[max(0, step.start - 7):step.start]):
+        return False  # "the next step would be a demo, since…", "i was thinking the next step is a second screen"
+    if any(t in _PAST_MARKERS for t in window) or any(
+            a == "last" and (b in _PAST_TIME_WORDS or b.endswith("day")) for a, b in zip(window, window[1:])):
+        return True  # "we had a demo last week" ("the last stage is…" is no past)
     # someone else's event ("she has a board meeting on friday"), unless we are in it ("... with you")
     before = toks[max(0, step.start - 4):step.start]
     theirs = any(a in ("he", "she", "they", "hes", "shes", "theyve", "theyre") and b in ("has", "have", "got", "is",
@@ -238,9 +241,13 @@ def read(text: str, pb: Playbook) -> Reading:
         trigger = Trigger(" ".join(words[:12]), committed)
 
     # how it answers
-    if pb.has("decline", padded) or (pb.has("time_decline", padded) and (times or re.search(
-            r" (?:then|that day|that time|that slot|that week|that one|those|either) ", padded))):
+    busy_at = False
+    if pb.has("decline", padded):
         acts.add(Act.DECLINE)
+    elif pb.has("time_decline", padded) and (times or re.search(
+            r" (?:then|that day|that time|that slot|that week|that one|those|either) ", padded)):
+        acts.add(Act.DECLINE)
+        busy_at = not re.search(r" (?:then|that day|that time|that slot|that week|that one|those|either) ", padded)
     strength, bare, extra, negated = _answer(pb, padded, toks, acts)
     if bare:
         acts.add(Act.BACKCHANNEL)
@@ -304,6 +311,7 @@ def read(text: str, pb: Playbook) -> Reading:
         commits=commits,
         assent_first=Act.ACCEPT in acts and pb.has("assent", " " + " ".join(content[:2]) + " "),
         negated=negated,
+        busy_at=busy_at,
         topic=topic,
         signals=tuple(signals),
     )

@@ -71,6 +71,10 @@ _PRODUCE_FRAME = {"ill", "well", "i", "will", "we", "youll", "you", "shell", "he
                   "hands", "on", "desk", "from", "me", "us", "set", "installed", "working", "delivered", "replaced",
                   "swapped"}
 _PRONOUN_OBJECTS = {"it", "that", "this", "those", "these", "them"}
+_NEXT_FRAME = re.compile(
+    r" (?:next|last|final|first|only) (?:step|steps|stage|round|thing)(?: left| remaining| to do)?(?: for \S+| from here| then)?"
+    r" (?:is|s|would be|will be|should be|is going to be|id say is|i think is|really is|is really|probably is)"
+    r"(?: really| probably| basically| just| simply)?(?= )")
 _FRONTED = re.compile(r" for (?:the|your|our|this|that) ((?:[a-z]+ ){1,3})(?:i was thinking|im thinking|how about|what about"
                       r"|lets say|can we do|could we do|shall we say|would|does|is|i have|ive got)(?= )")
 _ACTIVITY = re.compile(r" ([a-z]+(?:ing|ion|ment|al|ance|up|over|out)) (?:usually |normally |typically )?"
@@ -283,6 +287,10 @@ def find_steps(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set
                 "call", "chat", "meet", "screen", "interview", "visit", "tour", "review") and (
                 a == 0 or toks[a - 1] in _VERB_BEFORE):
             continue  # "call or text me", "i'll interview him": the verb, not the event
+        if b < len(toks) and toks[b] in ("my", "your", "our", "the", "his", "their") and toks[a] in (
+                "call", "ring", "phone", "text", "email", "visit", "review") and (a == 0 or toks[a - 1] in (
+                "|", "please", "just", "and", "so", "then", "ok", "okay", "or")):
+            continue  # "call my mobile", "just review the contract": an imperative, not the event
         if _info_head(pb, toks, a) and not _points_to_event(toks, a):
             continue  # "the meeting notes", "the onboarding checklist guide": the event word only modifies
         vague = pb.has("vague_event_nouns", " " + " ".join(toks[a:b]) + " ")
@@ -374,6 +382,21 @@ def find_steps(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set
             continue
         phrase, s, e = _phrase(toks, a, b, time_spans)
         cands.append(_Candidate(StepSpec("deliverable", phrase, s, e, True, owner="speaker"), 3))
+    # 6b. whatever "the next step is" names ("the next step really is a site survey", "the last stage is ninety
+    # minutes: you'll meet Tom", "next step is the photographer and the stager at the condo")
+    for m in _NEXT_FRAME.finditer(padded):
+        b = _span(padded, m)[1]
+        while b < len(toks) and toks[b] in ("a", "an", "the", "to", "for", "that", "um", "uh", "basically", "just"):
+            if toks[b] == "to":
+                break  # "the next step is to get you in front of…": read by the verb's own shape
+            b += 1
+        if b >= len(toks) or toks[b] in _STOP or toks[b] == "to":
+            continue
+        phrase, s0, e0 = _phrase(toks, b, b + 1, time_spans)
+        vague = pb.has("vague_step", f" {phrase} ") or pb.has("vague_event_nouns", f" {phrase} ") \
+            or toks[b] in ("something", "anything", "whatever", "nothing")
+        cands.append(_Candidate(StepSpec("meeting" if not vague else "vague", phrase, s0, e0, not vague,
+                                         length_minutes=_length(padded, b, b + 4)), 2 if not vague else 0))
     # 6. a step named before the time it is proposed for ("for the q b r i was thinking the 21st at 10")
     for m in _FRONTED.finditer(padded):
         a = _tok_at(padded, m.start(1))

@@ -203,6 +203,7 @@ def normalize(text: str) -> Normalized:
         text = str(text)
     s = text.lower().replace("’", "'").replace("‘", "'").replace("—", " | ").replace("–", " - ")
     s = s.replace("...", " | ").replace("…", " | ")
+    s = re.sub(r"\b(dr|mr|mrs|ms|prof|st)\.(?=\s)", r"\1", s)  # "Dr. Okafor": a title, not the end of a sentence
     question = "?" in s
     s = _MERIDIEM.sub(lambda m: f"{m.group(1)} {m.group(2)}m ", s)
     s = re.sub(r"\b([ap])\.\s?m\.?(?=\W|$)", r"\1m", s)

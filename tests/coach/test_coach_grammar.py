@@ -171,3 +171,102 @@ def test_their_own_meeting_does_not_hide_the_request() -> None:
                 "R: yes, by Monday end of day you'll have them",
                 "P: great")
     assert met(v, "specific_action") and v["next_steps_secured"], v["reason"]
+
+
+# ------------------------------------------------------------------ whatever "the next step is" names
+@pytest.mark.parametrize("line", [
+    "R: so the next step really is a boiler inspection, our surveyor needs to see the pipework",
+    "R: ok the final stage is forty five minutes, you'll meet Ana who runs finance",
+    "R: the only thing left is the medical, I can put you down for the 9th at 8 am",
+])
+def test_what_the_next_step_is_named_as_is_a_step(line: str) -> None:
+    r = read(say(line)[0].text, PB)
+    assert r.has(Act.PROPOSE) and r.step is not None and r.step.specific, r
+
+
+@pytest.mark.parametrize("line", [
+    "R: the next step is just to touch base in the new year",
+    "R: the next step is a quick call sometime",
+])
+def test_a_vague_next_step_stays_vague(line: str) -> None:
+    assert not read(say(line)[0].text, PB).has(Act.PROPOSE)
+
+
+def test_the_last_stage_is_not_the_past_and_a_title_is_not_a_full_stop() -> None:
+    v = verdict("R: A sensible next step would be a workshop with Mr. Alvarez, since he owns the budget. "
+                "I have Monday at 3 or Tuesday at 11, which is better?",
+                "P: Tuesday at 11.",
+                "R: Great, sending the invite now.",
+                "P: Accepted.")
+    assert v["next_steps_secured"], v["reason"]
+
+
+# ------------------------------------------------------------------ asked-for work and viewings
+def test_a_request_for_a_piece_of_work_with_a_deadline_is_a_step() -> None:
+    v = verdict("P: could you get me the signed variation order by Thursday noon?",
+                "R: yes, by Thursday noon",
+                "P: perfect")
+    assert met(v, "specific_action") and v["next_steps_secured"], v["reason"]
+
+
+def test_you_should_see_it_is_a_viewing_not_an_invite() -> None:
+    r = read("honestly you should see it before the weekend rush", load_playbook("real_estate"))
+    assert r.has(Act.PROPOSE) and not r.has(Act.INVITE_SENT)
+
+
+def test_put_you_down_for_is_a_booking_of_the_step_named() -> None:
+    v = verdict("R: the last thing is the fitness check",
+                "R: want me to put you down for Friday at 7 am?",
+                "P: yes Friday at 7 works")
+    assert v["next_steps_secured"], v["reason"]
+
+
+# ------------------------------------------------------------------ yeses that stand, and times that are not offers
+def test_in_and_out_is_not_im_in() -> None:
+    assert read("possibly wednesday, I'm in and out all week", PB).accept_strength == 0
+
+
+def test_a_later_maybe_about_something_else_leaves_an_explicit_yes_standing() -> None:
+    v = verdict("R: I'll have the revised floor plan in your inbox by Monday at 9.",
+                "P: Monday at 9, yes, that works.",
+                "P: then I'll maybe show it to my brother-in-law at some point.")
+    assert met(v, "acknowledged"), v["reason"]
+
+
+def test_a_maybe_about_the_time_still_takes_a_bare_yes_back() -> None:
+    v = verdict("R: so the panel would be with the two partners",
+                "P: ok",
+                "R: and they've got Thursday at 11 open",
+                "P: right",
+                "P: uh probably thursday could work, let me check my diary")
+    assert not met(v, "acknowledged"), v["reason"]
+
+
+@pytest.mark.parametrize("offer", [
+    "R: they've pencilled Friday at 10 or Monday at 2 for it.",
+    "R: Thursday at 11, does that work?",
+])
+def test_times_offered_after_the_step_belong_to_it(offer: str) -> None:
+    v = verdict("R: so the final round is with the COO at the Leeds office", offer, "P: Friday at 10, yes that works"
+                if "Friday" in offer else "P: yes that works")
+    assert met(v, "specific_time_or_trigger") and v["next_steps_secured"], v["reason"]
+
+
+def test_a_date_said_as_busy_is_no_counter_offer() -> None:
+    v = verdict("R: the moment the board signs off I'll call you and we'll go through the contract together",
+                "P: ok great I'll keep an eye on my phone",
+                "P: heads up, I have a conference booked on the 3rd of March")
+    assert met(v, "acknowledged"), v["reason"]
+
+
+def test_a_trigger_then_a_backchannel_then_the_call_back() -> None:
+    v = verdict("R: so as soon as the vendor patches it on their side",
+                "P: mm-hmm",
+                "R: I'll ring you back and we'll reinstall it together",
+                "P: yes please")
+    assert met(v, "specific_time_or_trigger") and v["next_steps_secured"], v["reason"]
+
+
+def test_call_my_mobile_is_an_instruction_not_a_meeting() -> None:
+    r = read("call my mobile, I'm on site all day", PB)
+    assert r.step is None or r.step.kind != "meeting"
