@@ -117,6 +117,23 @@ def _said_in_past(toks: tuple[str, ...], step: StepSpec) -> bool:
     return (theirs or mine) and "you" not in toks[step.end:step.end + 3] and "us" not in toks[step.end:step.end + 3]
 
 
+_CHECK = re.compile(r" (?:check|checking|make sure|know if|wondering|ask you|asking) ")
+_TAG = re.compile(r" (?:right|correct|yes|yeah|is that it|is that right|is that fair|is that correct|about right|"
+                  r"did i miss anything|anything else|have i got that right|did i get that right|fair) $")
+_RESTATE_OPEN = {"so", "ok", "okay", "right", "alright", "just", "and"}
+_RESTATE_ABOUT = re.compile(r" (?:you|your|youre|youve|youd|the issue|the problem|the main|the big|the sticking|the "
+                            r"blocker|the blockers|its really|its mostly|basically) ")
+
+
+def _restates(toks: tuple[str, ...]) -> bool:
+    """Does the rep say the other side's situation back ("so your outlook keeps asking for the password and you've
+    reset it once, right?")? An opener, then their situation, at some length."""
+    content = [t for t in toks if t != "|"]
+    opens = content[:1] != ["just"] or content[1:2] in (["so"], ["to"])  # "just so…", not "just reply…"
+    return len(content) >= 8 and content[0] in _RESTATE_OPEN and opens \
+        and _RESTATE_ABOUT.search(" " + " ".join(content[:6]) + " ") is not None
+
+
 def _step_times(toks: tuple[str, ...], times: list[TimeMention]) -> tuple[TimeMention, ...]:
     """Specific future times; "every friday" is a routine, not a slot."""
     return tuple(m for m in times if m.specific and not is_past_context(toks, m)
@@ -262,10 +279,13 @@ def read(text: str, pb: Playbook) -> Reading:
         acts.add(Act.EXIT)
     if pb.has("ack_request", padded) and (question or (len(content) > 3 and not bare)):
         acts.add(Act.ACK_REQUEST)
-    if pb.has("summarize", padded):
+    if pb.has("confirm", padded) and (question or _CHECK.search(padded)) and not negated \
+            and Act.HAND_BACK not in acts:
+        acts.add(Act.CONFIRM)  # a check-in is asked ("is this still a priority?"), not "when you're ready to…"
+    if pb.has("summarize", padded) or (_restates(toks) and (_TAG.search(padded) or (
+            Act.CONFIRM in acts and len(content) >= 14)) and not step_times and step is None
+                                       and Act.HAND_BACK not in acts):
         acts.add(Act.SUMMARIZE)
-    if pb.has("confirm", padded) and (question or len(toks) < 30):
-        acts.add(Act.CONFIRM)
     if pb.has("invite_now", padded):
         acts.add(Act.INVITE_SENT)
     if pb.has("invite_accepted", padded) and not negated:

@@ -270,3 +270,34 @@ def test_a_trigger_then_a_backchannel_then_the_call_back() -> None:
 def test_call_my_mobile_is_an_instruction_not_a_meeting() -> None:
     r = read("call my mobile, I'm on site all day", PB)
     assert r.step is None or r.step.kind != "meeting"
+
+
+# ------------------------------------------------------------------ summaries and check-ins as shapes
+@pytest.mark.parametrize("line", [
+    "so your scanner drops the connection every hour and it started after the driver update, right?",
+    "ok so the sticking points for you are the notice period and the travel, correct?",
+    "just so i've got this straight, budget is approved but procurement wants three quotes",
+    "let me play that back: two sites, sixty users, and you need it live by april",
+])
+def test_a_restatement_is_a_summary(line: str) -> None:
+    assert read(line, PB).has(Act.SUMMARIZE)
+
+
+@pytest.mark.parametrize("line", [
+    "so you're free tuesday at 2, right?",
+    "just reply to the ticket if you need anything else",
+    "so i'll send the contract over tonight",
+])
+def test_a_time_check_or_a_hand_back_is_not_a_summary(line: str) -> None:
+    assert not read(line, PB).has(Act.SUMMARIZE)
+
+
+@pytest.mark.parametrize(("line", "confirms"), [
+    ("is this still a priority for you this half?", True),
+    ("honestly, is it still worth us pursuing this together?", True),
+    ("are you still keen on the role?", True),
+    ("just let me know whenever you're ready to move forward", False),
+    ("we're not ready to go ahead this year", False),
+])
+def test_a_check_in_is_asked(line: str, confirms: bool) -> None:
+    assert read(line, PB).has(Act.CONFIRM) is confirms
