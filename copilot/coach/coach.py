@@ -188,7 +188,7 @@ class Coach:
         r = read(text, self.playbook)
         if self._learned is not None:
             answering = self._dialogue.step_on_table(role)
-            r = refine(r, text, answering, self._learned, normalize(text).tokens)
+            r = refine(r, text, answering, self._learned)
         return r
 
     # ---------------------------------------------------------------- observing

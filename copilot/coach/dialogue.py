@@ -238,6 +238,10 @@ class Dialogue:
                 self._accept(st, speaker, i, 0.9)
                 return True
             return False  # "yeah so the pricing is…": a discourse marker, then another topic
+        if r.commits and not r.has(Act.ASK) and target.step is not None and r.step is None \
+                and {"it", "that", "there", "then"} & set(self._tokens(i)):
+            self._accept(st, speaker, i, 0.85)  # "I'll block it out", "I'll clear my afternoon for it"
+            return True
         if r.has(Act.EXIT):
             events.append(("left", st))
             return True

@@ -301,3 +301,14 @@ def test_a_time_check_or_a_hand_back_is_not_a_summary(line: str) -> None:
 ])
 def test_a_check_in_is_asked(line: str, confirms: bool) -> None:
     assert read(line, PB).has(Act.CONFIRM) is confirms
+
+
+@pytest.mark.parametrize(("answer", "agreed"), [
+    ("P: i'll clear my afternoon for it", True),
+    ("P: I'll block it out now", True),
+    ("P: i'll be in touch with my boss", False),
+    ("P: i'll have to check it with finance", False),
+])
+def test_an_answer_that_takes_on_its_part_of_the_step_is_a_yes(answer: str, agreed: bool) -> None:
+    v = verdict("R: How about a pricing workshop with your CFO on Tuesday at 3?", answer)
+    assert met(v, "acknowledged") is agreed, v["reason"]
