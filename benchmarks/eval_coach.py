@@ -19,7 +19,9 @@ The sets (``tests/coach/heldout/README.md`` says who wrote what):
 - ``heldout_e`` — 100 endings by two more authors (raw recogniser text; reps who do not close by the book), written
   later; first pass: the coach at git 7eebd22.
 - ``heldout_f`` — 100 endings by two more authors (phone-line recogniser text; who agreed to what, several steps at
-  once), written last; first pass: the coach at git ea36b9e.
+  once), written later; first pass: the coach at git ea36b9e.
+- ``heldout_g`` — 100 endings by two more authors (long meandering real-call texture; speakers of many Englishes),
+  written last; first pass: the coach at git 758cbde.
 - ``regression`` — ``tests/coach/data/asr_endings.jsonl``, endings written while the rules were being built.
 - ``visible`` — ``../shared/eval/endings.jsonl``, the 60 endings the first rules were tuned on (when present).
 
@@ -54,12 +56,13 @@ SETS = {
     "heldout_d": ROOT / "tests" / "coach" / "heldout" / "heldout_d.jsonl",
     "heldout_e": ROOT / "tests" / "coach" / "heldout" / "heldout_e.jsonl",
     "heldout_f": ROOT / "tests" / "coach" / "heldout" / "heldout_f.jsonl",
+    "heldout_g": ROOT / "tests" / "coach" / "heldout" / "heldout_g.jsonl",
     "regression": ROOT / "tests" / "coach" / "data" / "asr_endings.jsonl",
     "visible": ROOT.parent / "shared" / "eval" / "endings.jsonl",
 }
 SEALED = {"heldout_b"}
 FIRST_PASS = {name: ROOT / "benchmarks" / "results" / f"first_pass_{name}.jsonl"
-              for name in ("heldout_a", "heldout_b", "heldout_c", "heldout_d", "heldout_e", "heldout_f")}
+              for name in ("heldout_a", "heldout_b", "heldout_c", "heldout_d", "heldout_e", "heldout_f", "heldout_g")}
 CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
 STAGES = ("summarize", "confirm", "propose", "lock")
 

@@ -28,6 +28,7 @@ SHA256 = {  # as committed (tests/coach/heldout/README.md): the held-out endings
     "heldout_d.jsonl": "965d0ed806d1cc0795386532597b5186b24bd9d39a65f06d8a1ac70fd41a2925",
     "heldout_e.jsonl": "5cc59b6ba84fd24388f60fd5402b289d45c99cfb3d1d8c2283193060e9adde54",
     "heldout_f.jsonl": "27e2aeabdbcdd8339a09a118ed0bb0311b9b86ca3d11b16096e3668ac9a45563",
+    "heldout_g.jsonl": "54d91638afa3878158cb76c9865e182d43c9ea5f4fc63191b42d76dc1e726d60",
 }
 CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
 
@@ -42,7 +43,7 @@ def test_held_out_endings_are_as_committed(name: str) -> None:
 
 
 def test_first_pass_is_recorded_for_every_held_out_ending() -> None:
-    for name in ("a", "b", "c", "d", "e", "f"):
+    for name in ("a", "b", "c", "d", "e", "f", "g"):
         ids = [e["id"] for e in load_jsonl(HELDOUT / f"heldout_{name}.jsonl")]
         first = [p["id"] for p in load_jsonl(REPO / "benchmarks" / "results" / f"first_pass_heldout_{name}.jsonl")]
         assert first == ids
