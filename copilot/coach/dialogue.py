@@ -22,7 +22,6 @@ from copilot.coach.plan import (
     Item,
     Slot,
     Step,
-    detail,
     focal_key,
     matches_any,
     negative_mention,
@@ -32,7 +31,6 @@ from copilot.coach.plan import (
     side_deadline,
     add_slot,
     pick,
-    resolve_for,
     times_into,
     spoken_time,
 )
@@ -61,6 +59,7 @@ class Dialogue:
         self._rep_turn_choice = False
         self._provisional: tuple[int, Step] | None = None
         self._showing_since: int | None = None  # the rep is showing something on the call (a screen share)
+        self._heard = 1.0  # how sure the reading of the utterance being fed is
         self._pending_trigger: tuple[int, str, Trigger] | None = None  # a trigger said before its step
         self._mentions: list[tuple[int, StepSpec]] = []
         self.token_source: Callable[[int], tuple[str, ...]] | None = None  # utterance i's normalised tokens  # steps named, even in passing ("reimaging takes 2 hours")
@@ -121,6 +120,7 @@ class Dialogue:
             self._rep_turn_slots = []
             self._rep_turn_choice = False
         self._revisit_provisional(i, speaker, r)
+        self._heard = r.confidence  # a yes read by the learned reader is less sure than one the rules heard
         r = self._in_context(i, speaker, r)
         if r.step is not None:
             self._mentions.append((i, r.step))
@@ -284,6 +284,7 @@ class Dialogue:
 
     def _accept(self, st: Step, speaker: str, i: int, confidence: float) -> None:
         """``speaker`` says yes to ``st``, which the other side put forward (so both have agreed)."""
+        confidence = min(confidence, self._heard)
         st._before_provisional = (st.status, set(st.agreed_by), st.accepted_at, st.ack_confidence)
         st.agreed_by.add(other(speaker))
         if st.status != "accepted":

@@ -41,6 +41,10 @@ _LISTS = (
 )
 
 
+_KEYS = set(_LISTS) | {"_doc", "extends", "vertical", "other_party", "objections", "objection_priority",
+                       "weak_next_steps", "signals", "suggestions"}
+
+
 def _compile(phrases: list[str], where: str) -> re.Pattern[str]:
     parts: list[str] = []
     for p in phrases:
@@ -100,6 +104,10 @@ def _read(name: str, user_dir: Path | None) -> dict[str, Any]:
                 raise InputError(f"playbook {path} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
             if not isinstance(data, dict):
                 raise InputError(f"playbook {path} must hold a JSON object")
+            unknown = sorted(set(data) - _KEYS)
+            if unknown:  # a list the coach does not read would be ignored without a word
+                raise InputError(f"playbook {path}: unknown list {unknown[0]!r} (see the playbooks' README for the "
+                                 "lists the coach reads)")
             return data
     raise InputError(f"unknown vertical {name!r} (known: {', '.join(VERTICALS)})")
 

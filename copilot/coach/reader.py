@@ -2,8 +2,8 @@
 
 The rules here are grammar, not examples: an act is signalled by the playbook's words for it, and then
 checked against the utterance's shape — polarity ("that doesn't work" is no yes), order ("let me check…
-yeah, that works" settles into a yes), time ("let me show you next week" is a step, "let me show you" is not),
-and whether anything beyond a word of assent was said. A learned reader (``copilot.coach.learned``) may refine
+yeah, that works" settles into a yes), time ("let me show you the dashboard on Tuesday at 2" is a step, "let me
+show you the dashboard" is not), and whether anything beyond a word of assent was said. A learned reader (``copilot.coach.learned``) may refine
 the reading of an utterance the rules leave open; the rules stay in charge of polarity.
 """
 
@@ -32,9 +32,6 @@ _MID_QUESTION = re.compile(
     r"sound (?:good|ok|okay|right|alright))(?= |$)")
 _NEGATION = {"not", "dont", "doesnt", "cant", "wont", "isnt", "arent", "wasnt", "didnt", "couldnt", "wouldnt",
              "shouldnt", "never", "no", "nothing", "neither", "nor"}
-_AFFIRM = {"yes", "yeah", "yep", "yup", "ok", "okay", "alright", "sure", "right", "absolutely", "definitely",
-           "perfect", "great", "cool", "fine", "good", "awesome", "brilliant", "lovely", "excellent", "will", "correct",
-           "exactly", "totally", "sounds", "uh", "mhm", "of", "for"}
 _GENERAL_WORDS = {"thanks", "thank", "cheers", "much", "very", "bye", "then", "there", "see", "talk", "speak", "plan",
                   "deal", "done", "fine", "sounds", "works", "work", "perfect", "brilliant", "lovely", "awesome",
                   "excellent", "cool", "nice", "smart", "sense", "makes", "totally", "definitely", "absolutely",
@@ -91,7 +88,7 @@ def _tok_at(padded: str, char: int) -> int:
 
 _PAST_TIME_WORDS = {"week", "month", "year", "time", "night", "quarter", "term", "season", "spring", "summer", "autumn",
                     "fall", "winter", "weekend", "call", "meeting", "session", "visit"}
-_PAST_MARKERS = {"had", "did", "was", "went", "showed", "saw", "ran", "ago", "already", "earlier", "yesterday",
+_PAST_MARKERS = {"had", "did", "was", "been", "went", "showed", "saw", "ran", "ago", "already", "earlier", "yesterday",
                  "previous", "used", "gave", "held", "happened", "went", "liked", "loved", "enjoyed", "attended",
                  "joined", "missed", "finished", "wrapped", "covered", "took", "told", "mentioned", "said", "heard",
                  "done", "completed"}
@@ -181,7 +178,7 @@ def _answer(pb: Playbook, padded: str, toks: tuple[str, ...], acts: set[Act]) ->
     rest = padded
     for m in list(pb.patterns["bare_yes"].finditer(padded))[::-1]:
         rest = rest[:m.start()] + " " + rest[m.end():]
-    bare = bool(content) and not rest.split()  # nothing said beyond words of assent or listening
+    bare = bool(content) and not [t for t in rest.split() if t != "|"]  # nothing beyond assent ("Yeah. Okay.")
     extra = len([t for t in rest.split() if t not in _STOPWORDS and t not in _GENERAL_WORDS and t.isalpha()
                  and len(t) > 2])
     hedge_m = _last(pb.patterns["hedge"], padded)
@@ -262,9 +259,9 @@ def read(text: str, pb: Playbook) -> Reading:
     if pb.has("decline", padded):
         acts.add(Act.DECLINE)
     elif pb.has("time_decline", padded) and (times or re.search(
-            r" (?:then|that day|that time|that slot|that week|that one|those|either) ", padded)):
+            r" (?:then|that day|that time|that slot|that week|that 1|those|either) ", padded)):
         acts.add(Act.DECLINE)
-        busy_at = not re.search(r" (?:then|that day|that time|that slot|that week|that one|those|either) ", padded)
+        busy_at = not re.search(r" (?:then|that day|that time|that slot|that week|that 1|those|either) ", padded)
     strength, bare, extra, negated = _answer(pb, padded, toks, acts)
     if bare:
         acts.add(Act.BACKCHANNEL)
@@ -336,6 +333,3 @@ def read(text: str, pb: Playbook) -> Reading:
         signals=tuple(signals),
     )
 
-
-def normalized(text: str) -> Normalized:
-    return normalize(text)

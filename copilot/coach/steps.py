@@ -72,7 +72,7 @@ _PRODUCE_FRAME = {"ill", "well", "i", "will", "we", "youll", "you", "shell", "he
                   "swapped"}
 _PRONOUN_OBJECTS = {"it", "that", "this", "those", "these", "them"}
 _NEXT_FRAME = re.compile(
-    r" (?:next|last|final|first|only) (?:step|steps|stage|round|thing)(?: left| remaining| to do)?(?: for \S+| from here| then)?"
+    r" (?:next|last|final|1st|only) (?:step|steps|stage|round|thing)(?: left| remaining| to do)?(?: for \S+| from here| then)?"
     r" (?:is|s|would be|will be|should be|is going to be|id say is|i think is|really is|is really|probably is)"
     r"(?: really| probably| basically| just| simply)?(?= )")
 _FRONTED = re.compile(r" for (?:the|your|our|this|that) ((?:[a-z]+ ){1,3})(?:i was thinking|im thinking|how about|what about"
@@ -86,7 +86,8 @@ _PLAIN_KINDS = {"phone", "video", "zoom", "teams", "follow", "catch", "check", "
                 "good", "great", "bad", "nice", "fine", "right", "wrong", "tough", "hard", "easy", "big", "small",
                 "long", "same", "last", "first", "next", "other", "every", "each", "most", "many", "all", "some",
                 "any", "this", "that", "these", "those", "real", "actual", "whole", "usual", "normal", "regular",
-                "weekly", "daily", "monthly", "annual", "yearly", "recurring", "standing", "internal", "own"}
+                "weekly", "daily", "monthly", "annual", "yearly", "recurring", "standing", "internal", "own", "helpful",
+                "useful", "productive", "fruitful", "interesting", "lovely", "wonderful", "brilliant", "awesome"}
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def _length(padded: str, a: int, b: int) -> int | None:
     text = m.group(0)
     if "half" in text:
         minutes = 30
-    elif "three quarters" in text:
+    elif "3 quarters" in text or "three quarters" in text:
         minutes = 45
     elif m.group(1):
         n = int(m.group(1))
@@ -182,8 +183,9 @@ def _length(padded: str, a: int, b: int) -> int | None:
         minutes = n * (60 if unit.startswith(("hour", "hr")) else 1)
     else:
         minutes = 60 if unit.startswith(("hour", "hr")) else 15
-    if " in " in f" {padded.split()[max(0, a - 1)] if a > 0 else ''} " or minutes > 8 * 60:
-        return None
+    before = window[:m.start()].split() or padded.split()[max(0, a - 1):max(0, a)]
+    if before[-1:] == ["in"] or minutes > 8 * 60:
+        return None  # "in 30 minutes": when, not how long
     return minutes
 
 
@@ -271,12 +273,6 @@ def _someone_elses(toks: tuple[str, ...], a: int) -> bool:
     return verb in ("have", "need", "want", "got") and a >= 3 and toks[a - 3] in _THIRD_PERSON
 
 
-def find_step(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[int]) -> StepSpec | None:
-    """The most concrete step the utterance describes (None when it describes none)."""
-    found = find_steps(pb, padded, toks, time_spans)
-    return found[0] if found else None
-
-
 def find_steps(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set[int]) -> list[StepSpec]:
     """Every step the utterance describes, the most concrete first (ties: the earliest)."""
     cands: list[_Candidate] = []
@@ -360,7 +356,8 @@ def find_steps(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set
         if len(inside) >= 1 and participle and any(t in ("the", "your", "a", "an", "our", "my") for t in toks[a:b]) \
                 and not any(t in _PRONOUN_OBJECTS for t in toks[a:b]):
             # "i'll have the comparable sales analysis in your inbox": the object is inside the frame
-            if not pb.has("info_nouns", " " + " ".join(inside) + " ") and not _info_head(pb, tuple(inside[:-1]), 0) \
+            noun = tuple(inside[:-1]) if inside[-1].endswith("ed") else tuple(inside)  # "… guide printed"
+            if not pb.has("info_nouns", " " + " ".join(inside) + " ") and not _info_head(pb, noun, 0) \
                     and not any(t in _PRONOUN_OBJECTS for t in inside):
                 phrase, s, e = _phrase(toks, a, b, time_spans)
                 cands.append(_Candidate(StepSpec("deliverable", phrase, s, e, True, owner="speaker"), 3))

@@ -282,7 +282,9 @@ def phrase_pattern(phrase: str) -> str:
     A phrase that starts with ``re:`` is a raw regular expression (for the rare case that needs one).
     """
     if phrase.startswith("re:"):
-        return phrase[3:]
+        body = phrase[3:]
+        # a raw expression never ends inside a word, like every phrase ("works" is no "workshop")
+        return f"(?:{body})(?:(?<![a-z0-9])|(?![a-z0-9]))"
     words = re.findall(r"\([^)]*\)\??|\S+", phrase.strip())
     norm: list[str] = []
     run: list[str] = []

@@ -112,13 +112,6 @@ class TimeMention:
     def has_day(self) -> bool:
         return self.weekday is not None or self.rel_day is not None or self.day is not None
 
-    @property
-    def has_clock(self) -> bool:
-        return self.hour is not None or self.eod
-
-    def key(self) -> tuple[object, ...]:
-        """What identifies the slot, for matching a pick against offered times."""
-        return (self.weekday, self.rel_day, self.day, self.month, self.hour, self.minute)
 
 
 def _vague_seqs() -> list[tuple[str, ...]]:
@@ -194,9 +187,8 @@ def _clock_at(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
         return None
     elif prev in _CLOCK_PREPS and prev != "for" and hour <= 12 and hour >= 1 or prev == "or" and prev_clock and 1 <= hour <= 12 or (_wd(prev) is not None or prev in ("today", "tomorrow", "tonight")) and 1 <= hour <= 12:
         pass
-    elif i == 0 and len(toks) <= 8 and 1 <= hour <= 12 and nxt in ("", "please", "then", "works", "is", "it", "|", "sounds",
-                                                                 "would", "suits", "for", "yeah", "yes", "ok"):
-        pass  # an answer that is an hour: "eleven please", "two works"
+    elif i == 0 and len(toks) <= 8 and 1 <= hour <= 12 and _answers_with(toks, i):
+        pass  # an answer that is an hour: "eleven please", "two works" (not "one is enough")
     else:
         return None
     if hour > 12 and meridiem:
@@ -319,8 +311,9 @@ def _component(toks: tuple[str, ...], i: int, prev_clock: bool) -> _Comp | None:
         if prev == "the" or prev in _DATE_LEADS or _wd(prev) is not None:
             start = i - 1 if prev == "the" else i
             return _Comp(start, i + 1, "day", day=d)
-        if i == 0 and len(toks) <= 4:
-            return _Comp(i, i + 1, "day", day=d)  # an answer that is only a date ("nineteenth", "19th works")
+        if i == 0 and len(toks) <= 4 and _answers_with(toks, i):
+            return _Comp(i, i + 1, "day", day=d)  # an answer that is only a date ("nineteenth", "19th works"),
+            # not "first off, sure"
         return None
     m = _SLASH.match(t)
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
@@ -447,6 +440,23 @@ def _build(tokens: tuple[str, ...], group: list[_Comp]) -> TimeMention:
     text = " ".join(tokens[start:end])
     return TimeMention(start=start, end=end, text=text, kind=kind, approximate=bool(approximate), by=by,
                        **fields)  # type: ignore[arg-type]
+
+
+_GOOD = {"fine", "good", "better", "best", "great", "perfect", "ok", "okay", "easier", "ideal", "works", "suits"}
+
+
+def _answers_with(toks: tuple[str, ...], i: int) -> bool:
+    """Is the number at ``i`` (the utterance's first word) said as the answer to "which time?" — "two works",
+    "eleven please", "two is better", "the 19th would work" — and not "one is enough", "first off"?"""
+    nxt = toks[i + 1] if i + 1 < len(toks) else ""
+    after = toks[i + 2:i + 4]
+    if nxt in ("", "|", "please", "then", "works", "sounds", "suits", "yeah", "yes", "ok", "it"):
+        return True
+    if nxt == "is":
+        return bool(after) and after[0] in _GOOD
+    if nxt == "would":
+        return bool(after) and (after[0] in ("work", "suit") or (after[0] == "be" and len(after) > 1 and after[1] in _GOOD))
+    return False
 
 
 def is_past_context(tokens: tuple[str, ...], mention: TimeMention) -> bool:

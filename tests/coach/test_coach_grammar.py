@@ -312,3 +312,38 @@ def test_a_check_in_is_asked(line: str, confirms: bool) -> None:
 def test_an_answer_that_takes_on_its_part_of_the_step_is_a_yes(answer: str, agreed: bool) -> None:
     v = verdict("R: How about a pricing workshop with your CFO on Tuesday at 3?", answer)
     assert met(v, "acknowledged") is agreed, v["reason"]
+
+
+# ------------------------------------------------------------------ words end where words end
+@pytest.mark.parametrize("line", ["I'm in a workshop all day.", "the new office is opening soon",
+                                  "our planning worksheet is a mess"])
+def test_a_word_inside_a_longer_word_is_no_yes(line: str) -> None:
+    assert read(line, PB).accept_strength == 0
+
+
+def test_busy_in_a_workshop_is_no_yes_to_the_slot() -> None:
+    v = verdict("R: How about a demo with your ops lead on Wednesday at 10?", "P: I'm in a workshop all day Wednesday.")
+    assert not met(v, "acknowledged"), v["reason"]
+
+
+@pytest.mark.parametrize("line", ["First off, sure.", "first of all yes", "One is enough.", "one would be plenty"])
+def test_a_number_that_is_not_an_answer_is_no_time(line: str) -> None:
+    assert read(line, PB).times == ()
+
+
+@pytest.mark.parametrize("line", ["two works", "eleven please", "two is better", "19th works"])
+def test_a_number_said_as_the_answer_is_a_time(line: str) -> None:
+    assert read(line, PB).times
+
+
+def test_this_call_is_not_a_next_step() -> None:
+    r = read("This has been a really helpful conversation.", PB)
+    assert not r.has(Act.PROPOSE)
+
+
+def test_a_playbook_list_the_coach_does_not_read_is_refused(tmp_path) -> None:
+    from copilot.errors import InputError
+
+    (tmp_path / "sales.json").write_text('{"extends": "common", "vertical": "sales", "actions": ["tasting"]}')
+    with pytest.raises(InputError, match="unknown list 'actions'"):
+        load_playbook("sales", tmp_path)

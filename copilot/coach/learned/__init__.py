@@ -28,10 +28,6 @@ def use_learned(on: bool) -> None:
     _state["on"] = bool(on)
 
 
-def learned_enabled() -> bool:
-    return bool(_state["on"])
-
-
 def default_reader() -> ActReader | None:
     """The shared act reader, or None when it is switched off or could not be loaded (said once, in the log)."""
     if not _state["on"]:

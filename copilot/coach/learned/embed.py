@@ -26,7 +26,6 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 TOKENIZER_PATH = Path(__file__).resolve().parent / "tokenizer.json"
 MAX_TOKENS = 40  # what an utterance does is said early; 40 word pieces keep a reading to a few milliseconds
-DIM = 384
 
 
 def model_file() -> Path:
