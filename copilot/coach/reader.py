@@ -114,6 +114,8 @@ def _said_in_past(toks: tuple[str, ...], step: StepSpec) -> bool:
     return (theirs or mine) and "you" not in toks[step.end:step.end + 3] and "us" not in toks[step.end:step.end + 3]
 
 
+_PAUSE = {"hang", "hold", "on", "wait", "a", "sec", "second", "moment", "1", "just", "um", "uh", "bear", "with", "me",
+          "let", "see", "there", "minute", "mo", "tick"}
 _CHECK = re.compile(r" (?:check|checking|make sure|know if|wondering|ask you|asking) ")
 _TAG = re.compile(r" (?:right|correct|yes|yeah|is that it|is that right|is that fair|is that correct|about right|"
                   r"did i miss anything|anything else|have i got that right|did i get that right|fair) $")
@@ -271,7 +273,8 @@ def read(text: str, pb: Playbook) -> Reading:
                                          for m in pb.patterns[name].finditer(padded)
                                          if not _negated_near(toks, _tok_at(padded, m.start()),
                                                               _tok_at(padded, m.end() - 1) + 1)):
-        acts.add(Act.RETRACT)  # "hang on… yep, accepted": a pause that settles into a yes takes nothing back
+        if not all(t in _PAUSE or pb.has("assent", f" {t} ") for t in content):
+            acts.add(Act.RETRACT)  # "hang on… yep, accepted" and "ok, hang on" alone are pauses, not take-backs
     if pb.has("exit", padded):
         acts.add(Act.EXIT)
     if pb.has("ack_request", padded) and (question or (len(content) > 3 and not bare)):

@@ -353,12 +353,13 @@ def find_steps(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set
         a, b = _span(padded, m)
         inside = [t for t in toks[a:b] if t not in _PRODUCE_FRAME]
         participle = toks[b - 1] in _PARTICLES or toks[b - 1].endswith("ed")  # "i'll have the laptop imaged"
+        verb = next((k for k in range(a, b) if toks[k] in ("get", "have", "put")), a)
         if len(inside) >= 1 and participle and any(t in ("the", "your", "a", "an", "our", "my") for t in toks[a:b]) \
-                and not any(t in _PRONOUN_OBJECTS for t in toks[a:b]):
+                and toks[verb + 1:verb + 2] not in [(p,) for p in _PRONOUN_OBJECTS]:
             # "i'll have the comparable sales analysis in your inbox": the object is inside the frame
             noun = tuple(inside[:-1]) if inside[-1].endswith("ed") else tuple(inside)  # "… guide printed"
             if not pb.has("info_nouns", " " + " ".join(inside) + " ") and not _info_head(pb, noun, 0) \
-                    and not any(t in _PRONOUN_OBJECTS for t in inside):
+                    and inside[0] not in _PRONOUN_OBJECTS:
                 phrase, s, e = _phrase(toks, a, b, time_spans)
                 cands.append(_Candidate(StepSpec("deliverable", phrase, s, e, True, owner="speaker"), 3))
             continue

@@ -347,3 +347,24 @@ def test_a_playbook_list_the_coach_does_not_read_is_refused(tmp_path) -> None:
     (tmp_path / "sales.json").write_text('{"extends": "common", "vertical": "sales", "actions": ["tasting"]}')
     with pytest.raises(InputError, match="unknown list 'actions'"):
         load_playbook("sales", tmp_path)
+
+
+@pytest.mark.parametrize(("line", "retracts"), [("P: ok hang on", False), ("P: hold on a sec", False),
+                                                ("P: hang on, actually scratch that", True)])
+def test_a_pause_on_its_own_takes_nothing_back(line: str, retracts: bool) -> None:
+    assert read(say(line)[0].text, PB).has(Act.RETRACT) is retracts
+
+
+@pytest.mark.parametrize("line", [
+    "R: I'll have the vendor's remediation plan, the timeline and who owns each fix in your inbox by Monday at 9.",
+    "R: we'll have both signed copies in your hands by Friday noon",
+])
+def test_a_deliverable_with_a_long_object_is_a_step(line: str) -> None:
+    r = read(say(line)[0].text, PB)
+    assert r.has(Act.PROPOSE) and r.step is not None and r.step.kind == "deliverable"
+
+
+def test_id_like_to_meet_them_is_a_meeting() -> None:
+    v = verdict("P: The two finalists, I'd like to meet them. I can do Tuesday the 8th at 10.",
+                "R: Tuesday the 8th at 10 works, I'll book them in.", "P: Yes, that's the plan.")
+    assert v["next_steps_secured"], v["reason"]
