@@ -215,8 +215,9 @@ def _phrase(toks: tuple[str, ...], start: int, end: int, times_at: set[int]) -> 
         j += 1
         extra += 1
     words = [w for k, w in enumerate(toks[start:j], start) if w != "|" and k not in times_at]  # the time is a slot
-    while words and words[0] in _LEAD_DROP:
-        words = words[1:]
+    while words and (words[0] in _LEAD_DROP or (words[0] in ("you", "u", "me", "us") and words[1:2] and words[1] in (
+            "a", "an", "the", "your", "our", "some"))):
+        words = words[1:]  # "get you a written response": the response, not "you a written response"
         start += 1
     while len(words) > 1 and words[-1] in _TRAIL:
         words = words[:-1]
