@@ -41,6 +41,8 @@ class Config:
     system_source: str | None = None
     keep_audio: bool = False
     save: bool = True
+    rep_name: str | None = None  # which named speaker of a caption file is the rep
+    auto_start: str = "off"  # "off", "ask" or "start" a call when another app starts using the microphone
 
     def with_settings(self, settings: AppSettings) -> Config:
         """The same run after the user changed the settings in the app (the data folder may move)."""
@@ -53,6 +55,9 @@ class Config:
             mic=settings.mic,
             system_source=settings.system_source,
             keep_audio=settings.keep_audio,
+            rep_name=settings.rep_name,
+            vocabulary=settings.vocabulary,
+            auto_start=settings.auto_start,
         )
 
 
@@ -76,7 +81,8 @@ def check_vertical(vertical: str | None) -> str:
 def build_config(*, data_dir: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None,
                  settings: AppSettings | None = None, model: str | None = None, vertical: str | None = None,
                  cpu_threads: int | None = None, vocabulary: str | None = None, mic: str | None = None,
-                 system_source: str | None = None, planned_minutes: int | None = None, save: bool = True) -> Config:
+                 system_source: str | None = None, planned_minutes: int | None = None, save: bool = True,
+                 rep_name: str | None = None) -> Config:
     """The run's configuration: command-line values win over the environment, which wins over the settings
     (``settings``, or the ones saved in the data folder)."""
     env = os.environ if environ is None else environ
@@ -92,7 +98,7 @@ def build_config(*, data_dir: str | os.PathLike[str] | None = None, environ: Map
         data_dir=Path(saved.data_dir).expanduser() if saved.data_dir else home,
         model=model or saved.model or None,
         cpu_threads=threads,
-        vocabulary=vocabulary,
+        vocabulary=vocabulary if vocabulary is not None else saved.vocabulary,
         allow_download=env.get(DOWNLOAD_ENV) == "1",
         vertical=check_vertical(vertical if vertical is not None else saved.vertical),
         planned_minutes=planned_minutes or saved.planned_minutes,
@@ -100,4 +106,6 @@ def build_config(*, data_dir: str | os.PathLike[str] | None = None, environ: Map
         system_source=system_source if system_source is not None else saved.system_source,
         keep_audio=saved.keep_audio,
         save=save,
+        rep_name=rep_name if rep_name is not None else saved.rep_name,
+        auto_start=saved.auto_start,
     )

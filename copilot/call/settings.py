@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 VERSION = 1
 FILE_NAME = "settings.json"
 MODELS = ("tiny.en", "base", "base.en", "small.en")
+AUTO_START = ("off", "ask", "start")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class AppSettings:
     vertical: str = "sales"
     data_dir: str | None = None  # None: COPILOT_HOME or the platform's user data folder
     keep_audio: bool = False  # recording may need everyone's consent: off unless the user turns it on
+    rep_name: str | None = None  # the rep's name as caption files write it (which speaker is the rep)
+    vocabulary: str | None = None  # names and terms the speech model should expect, comma-separated
+    auto_start: str = "off"  # "off", "ask" or "start": when another app starts recording from the microphone
     version: int = VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,6 +53,12 @@ class AppSettings:
             settings = replace(settings, vertical="sales")
         if not isinstance(settings.planned_minutes, int) or not 5 <= settings.planned_minutes <= 240:
             settings = replace(settings, planned_minutes=30)
+        if settings.auto_start not in AUTO_START:
+            settings = replace(settings, auto_start="off")
+        if not isinstance(settings.rep_name, str) or not settings.rep_name.strip():
+            settings = replace(settings, rep_name=None)
+        if not isinstance(settings.vocabulary, str) or not settings.vocabulary.strip():
+            settings = replace(settings, vocabulary=None)
         return replace(settings, version=VERSION)
 
 

@@ -57,6 +57,7 @@ class _Utt:
     start: float
     end: float
     text: str
+    speaker_confidence: float = 1.0  # below 1 when the voices of a mono recording were told apart by sound
 
 
 def _finite(x: Any, default: float) -> float:
@@ -127,7 +128,8 @@ class Coach:
 
     @property
     def utterances(self) -> tuple[Utterance, ...]:
-        return tuple(Utterance(u.speaker, u.start, u.end, u.text) for u in self._utts)
+        return tuple(Utterance(u.speaker, u.start, u.end, u.text, speaker_confidence=u.speaker_confidence)
+                     for u in self._utts)
 
     def feed(self, utterance: Utterance) -> CloseState:
         """Add one final utterance (in time order) and return the new close state."""
@@ -143,7 +145,8 @@ class Coach:
         end = max(start, _finite(getattr(utterance, "end", start), start))
         text = getattr(utterance, "text", "")
         text = text if isinstance(text, str) else str(text)
-        u = _Utt(given, role, start, end, text)
+        sure = min(1.0, max(0.5, _finite(getattr(utterance, "speaker_confidence", 1.0), 1.0)))
+        u = _Utt(given, role, start, end, text, sure)
         self._utts.append(u)
         r = self._turn_reading(i, role, text)
         self._readings.append(r)
