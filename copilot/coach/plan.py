@@ -217,16 +217,21 @@ def pick(call_date: datetime, st: Step, r: Reading) -> Slot | None:
     return best[1] if best else None
 
 
+RECENT_SLOTS = 64  # a time is read in the light of the step's recent times; bounded so a pasted monologue stays linear
+
+
 def resolve_for(call_date: datetime, m: TimeMention, st: Step | None) -> datetime | None:
     """A mention resolved in the light of the step's other times ("thursday evening" … "7:30")."""
     base = None
     part = None
     if st is not None:
-        for s in reversed(st.slots):
+        for s in reversed(st.slots[-RECENT_SLOTS:]):
             if s.mention.has_day and base is None:
                 base = s.when
             if s.mention.part and part is None and s.mention.hour is None:
                 part = s.mention.part
+            if base is not None and part is not None:
+                break
     if not m.has_day:
         m = with_part(m, part)
     return resolve(m, call_date, base if not m.has_day else None)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from copilot.coach.acts import Act, Reading, StepSpec, Trigger
 from copilot.coach.playbook import Playbook
 from copilot.coach.steps import find_steps, sends_information
-from copilot.coach.text import Normalized, normalize
+from copilot.coach.text import Normalized, normalize, tok_at
 from copilot.coach.timex import TimeMention, find_times, is_past_context
 
 _QUESTION_START = {"is", "are", "does", "do", "did", "would", "could", "can", "should", "shall", "what", "when",
@@ -80,10 +80,6 @@ def _last(pattern: re.Pattern[str], padded: str) -> re.Match[str] | None:
 def _negated_near(toks: tuple[str, ...], a: int, b: int) -> bool:
     """A negation just before the span or inside it ("that doesn't work", "not good for me")."""
     return any(t in _NEGATION for t in toks[max(0, a - 3):b])
-
-
-def _tok_at(padded: str, char: int) -> int:
-    return max(0, padded[: char + 1].count(" ") - 1)
 
 
 _PAST_TIME_WORDS = {"week", "month", "year", "time", "night", "quarter", "term", "season", "spring", "summer", "autumn",
@@ -169,17 +165,15 @@ def _answer(pb: Playbook, padded: str, toks: tuple[str, ...], acts: set[Act]) ->
     negated = any(t in _NEGATION for t in content) and content[:2] not in (["no", "problem"], ["no", "worries"])
     explicit = None
     for m in pb.patterns["accept"].finditer(padded):
-        ta, tb = _tok_at(padded, m.start()), _tok_at(padded, m.end() - 1) + 1
+        ta, tb = tok_at(padded, m.start()), tok_at(padded, m.end() - 1) + 1
         if not _negated_near(toks, ta, tb):
             explicit = m
     assent = None
     for m in pb.patterns["assent"].finditer(padded):
-        if not _negated_near(toks, _tok_at(padded, m.start()), _tok_at(padded, m.end() - 1) + 1):
+        if not _negated_near(toks, tok_at(padded, m.start()), tok_at(padded, m.end() - 1) + 1):
             assent = m
             break
-    rest = padded
-    for m in list(pb.patterns["bare_yes"].finditer(padded))[::-1]:
-        rest = rest[:m.start()] + " " + rest[m.end():]
+    rest = pb.patterns["bare_yes"].sub(" ", padded)
     bare = bool(content) and not [t for t in rest.split() if t != "|"]  # nothing beyond assent ("Yeah. Okay.")
     extra = len([t for t in rest.split() if t not in _STOPWORDS and t not in _GENERAL_WORDS and t.isalpha()
                  and len(t) > 2])
@@ -271,8 +265,8 @@ def read(text: str, pb: Playbook) -> Reading:
     if retract_m is not None and not any(m.start() >= retract_m.end() for name in ("accept", "assent",
                                                                                   "invite_accepted")
                                          for m in pb.patterns[name].finditer(padded)
-                                         if not _negated_near(toks, _tok_at(padded, m.start()),
-                                                              _tok_at(padded, m.end() - 1) + 1)):
+                                         if not _negated_near(toks, tok_at(padded, m.start()),
+                                                              tok_at(padded, m.end() - 1) + 1)):
         if not all(t in _PAUSE or pb.has("assent", f" {t} ") for t in content):
             acts.add(Act.RETRACT)  # "hang on… yep, accepted" and "ok, hang on" alone are pauses, not take-backs
     if pb.has("exit", padded):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from copilot.coach.acts import StepSpec
 from copilot.coach.playbook import Playbook
+from copilot.coach.text import tok_at, words_of
 
 _LENGTH = re.compile(
     r" (?:(?:a |an |another )?(?:quick |short |solid |full |good |extra )?(?:(\d+)(?: (?:or|to) \d+)?|a|an|half an|"
@@ -96,13 +97,8 @@ class _Candidate:
     score: int
 
 
-def _tok_at(padded: str, char: int) -> int:
-    """The index of the token starting at (or containing) character ``char`` of ``" " + text + " "``."""
-    return max(0, padded[: char + 1].count(" ") - 1)
-
-
 def _span(padded: str, m: re.Match[str]) -> tuple[int, int]:
-    return _tok_at(padded, m.start()), _tok_at(padded, max(m.start(), m.end() - 1)) + 1
+    return tok_at(padded, m.start()), tok_at(padded, max(m.start(), m.end() - 1)) + 1
 
 
 def _attendees(toks: tuple[str, ...], i: int) -> tuple[tuple[str, ...], int]:
@@ -166,7 +162,7 @@ def _purpose(pb: Playbook, padded: str, toks: tuple[str, ...], from_tok: int) ->
 
 def _length(padded: str, a: int, b: int) -> int | None:
     """Minutes of a length said within tokens [a, b) ("thirty minutes", "half an hour", "a 1520 minute call")."""
-    window = " " + " ".join(padded.split()[max(0, a):b]) + " "
+    window = " " + " ".join(words_of(padded)[max(0, a):b]) + " "
     m = _LENGTH.search(window)
     if not m:
         return None
@@ -183,7 +179,7 @@ def _length(padded: str, a: int, b: int) -> int | None:
         minutes = n * (60 if unit.startswith(("hour", "hr")) else 1)
     else:
         minutes = 60 if unit.startswith(("hour", "hr")) else 15
-    before = window[:m.start()].split() or padded.split()[max(0, a - 1):max(0, a)]
+    before = window[:m.start()].split() or list(words_of(padded)[max(0, a - 1):max(0, a)])
     if before[-1:] == ["in"] or minutes > 8 * 60:
         return None  # "in 30 minutes": when, not how long
     return minutes
@@ -398,13 +394,13 @@ def find_steps(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set
                                          length_minutes=_length(padded, b, b + 4)), 2 if not vague else 0))
     # 6. a step named before the time it is proposed for ("for the q b r i was thinking the 21st at 10")
     for m in _FRONTED.finditer(padded):
-        a = _tok_at(padded, m.start(1))
+        a = tok_at(padded, m.start(1))
         words = m.group(1).split()
         if words and not any(w in _STOP for w in words):
             cands.append(_Candidate(StepSpec("meeting", " ".join(words), a, a + len(words), True), 2))
     # 7. an activity described by how long it takes ("reimaging takes about two hours")
     for m in _ACTIVITY.finditer(padded):
-        a = _tok_at(padded, m.start(1))
+        a = tok_at(padded, m.start(1))
         if _length(padded, a + 1, a + 6) is not None and toks[a] not in _STOP:
             cands.append(_Candidate(StepSpec("activity", toks[a], a, a + 1, True,
                                              length_minutes=_length(padded, a + 1, a + 6)), 2))

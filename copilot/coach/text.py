@@ -12,6 +12,7 @@ raw ASR text has none, and nothing downstream depends on it being there.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -405,3 +406,21 @@ def restore_case(phrase: str, text: str) -> str | None:
             out.append((gap if gap in _KEEP_JOINERS else " ") + tok)
         prev_end = end
     return "".join(out).strip()
+
+
+@lru_cache(maxsize=4)
+def _spaces(padded: str) -> tuple[int, ...]:
+    """Where the spaces of a padded text are: kept for the few texts being read, so finding the token at a
+    character is a binary search, not a count over the text (a pasted hour-long paragraph stays linear)."""
+    return tuple(i for i, c in enumerate(padded) if c == " ")
+
+
+def tok_at(padded: str, char: int) -> int:
+    """The index of the token starting at (or containing) character ``char`` of ``" " + text + " "``."""
+    return max(0, bisect_right(_spaces(padded), char) - 1)
+
+
+@lru_cache(maxsize=4)
+def words_of(padded: str) -> tuple[str, ...]:
+    """``padded.split()``, kept for the few texts being read (the step finder looks at many windows of one text)."""
+    return tuple(padded.split())

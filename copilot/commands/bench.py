@@ -12,11 +12,12 @@ from pathlib import Path
 
 from copilot.errors import UsageError
 
-BENCHMARKS = {"analyze": "analyze_speed.py", "coach": "eval_coach.py", "live": "live_latency.py"}
+BENCHMARKS = {"analyze": "analyze_speed.py", "coach": "eval_coach.py", "live": "live_latency.py",
+              "long": "long_text.py"}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("bench", help="run a benchmark (analyze, coach, live)")
+    p = sub.add_parser("bench", help="run a benchmark (analyze, coach, live, long)")
     p.add_argument("name", choices=sorted(BENCHMARKS))
     p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the benchmark")
     p.set_defaults(run=run)
