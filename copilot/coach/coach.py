@@ -314,7 +314,8 @@ class Coach:
         crit_ack = Criterion(met=bool(ack), evidence=tuple(evs(k) for k in (focal.ack_evidence[-3:] if ack and focal
                                                                               else [])),
                              confidence=(focal.ack_confidence if ack and focal is not None else 0.0)
-                             * (1.0 if self.speakers_separated else 0.6))
+                             * (1.0 if self.speakers_separated else 0.6)
+                             * (self._heard_from_them(focal.ack_evidence) if ack and focal is not None else 1.0))
         criteria = {"specific_action": crit_action, "specific_time_or_trigger": crit_time, "acknowledged": crit_ack}
         secured = all(c.met for c in criteria.values())
         stages = {
@@ -344,6 +345,21 @@ class Coach:
             utterance_count=len(self._utts),
         )
         return replace(state, prompt=self._prompt(focal, state))
+
+    def _heard_from_them(self, ack_evidence: list[int]) -> float:
+        """How sure it is that the yes came from the other party: the surest attribution among the utterances that
+        agreed (1.0 on separate channels; lower when a mono recording's voices were told apart by sound), so a yes
+        that hangs on a doubtful attribution shows as unclear instead of as a tick."""
+        sure = [self._utts[k].speaker_confidence for k in ack_evidence if 0 <= k < len(self._utts)]
+        return max(sure) if sure else 1.0
+
+    def voice_attributed_share(self) -> float | None:
+        """The share of speech whose speaker was told by voice with confidence (>= UNCLEAR_BELOW), or None when
+        every speaker was given (channels, captions)."""
+        if all(u.speaker_confidence >= 1.0 for u in self._utts):
+            return None
+        total = sum(max(0.0, u.end - u.start) for u in self._utts) or 1.0
+        return sum(max(0.0, u.end - u.start) for u in self._utts if u.speaker_confidence >= UNCLEAR_BELOW) / total
 
     def _time_confidence(self, st: Step) -> float:
         """A time heard only from the rep while the speakers cannot be told apart is less sure."""

@@ -149,6 +149,10 @@ def build_verdict(coach: Coach) -> Verdict:
     notes: list[str] = []
     if not coach.speakers_separated:
         notes.append(SPEAKERS_NOTE)
+    share = coach.voice_attributed_share()
+    if share is not None:
+        notes.append(f"Speakers were told apart by their voices (one mixed channel): {share:.0%} of the speech is "
+                     f"attributed with confidence; a yes that rests on a doubtful attribution shows as unclear.")
     for k in coach.dialogue.retractions:
         notes.append(f"Utterance {k} took back an earlier agreement.")
     return Verdict(state=state, reason=reason(coach, state), utterances=coach.utterances, notes=tuple(notes),
