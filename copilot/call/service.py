@@ -257,18 +257,24 @@ class CallService:
             return None
 
     # -- files ---------------------------------------------------------------------------------------------
-    def read_call(self, path: Path, *, progress: Progress | None = None) -> Transcript:
-        """A transcript JSON as it is, or a recording transcribed (InputError for what cannot be read)."""
+    def read_call(self, path: Path, *, others: Sequence[Path] = (), progress: Progress | None = None) -> Transcript:
+        """A transcript as it is, or a recording transcribed (InputError for what cannot be read).
+
+        ``others``: one file per participant, ``path`` the rep's and these the other party's (mixed into one
+        channel); the call is then read like the stereo file of the same call. Transcripts come alone.
+        """
+        from copilot.errors import InputError, UsageError
         from copilot.session.transcript import is_transcript_file, load_transcript
 
-        if not path.exists():
-            from copilot.errors import InputError
-
-            raise InputError(f"{path}: no such file")
-        if path.is_dir():
-            from copilot.errors import InputError
-
-            raise InputError(f"{path}: is a folder, not a recording or transcript")
+        for item in (path, *others):
+            if not item.exists():
+                raise InputError(f"{item}: no such file")
+            if item.is_dir():
+                raise InputError(f"{item}: is a folder, not a recording or transcript")
+        transcripts = [item for item in (path, *others) if is_transcript_file(item)]
+        if others and transcripts:
+            raise UsageError(f"{transcripts[0]} is a transcript: give one transcript alone, or recordings only "
+                             "(the rep's file first, then the other party's)")
         if is_transcript_file(path):
             transcript = load_transcript(path)
             if transcript.started_at is None:
@@ -277,9 +283,11 @@ class CallService:
                                         transcript.vertical, transcript.speakers_separated, transcript.meta)
             return transcript
         from copilot.asr.recording import transcribe_recording
-        from copilot.audio.decode import load_audio
+        from copilot.audio.decode import load_audio, load_participants
 
-        audio = load_audio(path)  # decoded once, before the model loads, so a bad file fails fast
+        # Decoded once, before the model loads, so a bad file fails fast.
+        audio = load_participants(path, others) if others else load_audio(path)
+        log.info("%s: %.0f s of audio in %d channel(s); transcribing", path, audio.duration, len(audio.channels))
         return transcribe_recording(audio, self.transcriber(), progress=progress)
 
     def analyze(self, transcript: Transcript, *, source: str, started_at: datetime | None = None,
