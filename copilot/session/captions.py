@@ -49,6 +49,7 @@ _SRT_TIME = r"(\d+):(\d{2}):(\d{2})[,.](\d{1,3})"
 _SRT_TIMING = re.compile(rf"^\s*{_SRT_TIME}\s*-->\s*{_SRT_TIME}(?:\s+.*)?$")
 _TAG = re.compile(r"(<[^<>\n]*>)")
 _VOICE_TAG = re.compile(r"^<v(?:\.[^\s>]*)?[ \t]+([^>]*)>$")
+_SRT_TAG = re.compile(r"</?(?:[ibus]|font)(?:\s[^<>\n]*)?>", re.IGNORECASE)
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}]*\}")
 _PREFIX = re.compile(r"^\s*(?:-\s*)?([^:\s][^:]{0,59}?)\s*:(?:\s+(.*)|)$")
 _CLOCK_PREFIX = re.compile(r"^\s*[\[(]?(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,]\d{1,3})?[\])]?\s+(.*)$")
@@ -135,8 +136,9 @@ def _voices(payload: str, *, entities: bool) -> list[tuple[str | None, str]]:
 
 def _cue(payload: list[str], start: float, end: float, line: int, *, entities: bool) -> list[Said]:
     text = "\n".join(payload)
-    if not entities:
-        text = _ASS_OVERRIDE.sub("", text)
+    if not entities:  # SRT: its few formatting tags go, any other '<' is a word ("<3", "<works>")
+        text = _SRT_TAG.sub("", _ASS_OVERRIDE.sub("", text))
+        return [Said(None, start, end, text, line)] if text.strip() else []
     return [Said(voice, start, end, words, line) for voice, words in _voices(text, entities=entities)]
 
 
@@ -240,6 +242,9 @@ def _attribute(said: list[Said], source: str) -> list[Said]:
             named = _named(s.text.split("\n", 1)[0])
             if named is not None:
                 known.add(_key(named[0]))
+    if not known:
+        raise InputError(f"{source}: the captions name no speakers, so who said what is unknown; export them "
+                         "with speaker names or analyze the recording")
     out: list[Said] = []
     speaker: str | None = None
     for s in said:
@@ -264,9 +269,6 @@ def _attribute(said: list[Said], source: str) -> list[Said]:
             pieces.append(Said(speaker, s.start, s.end, " ".join(current), s.line))
         out += pieces
     out = _share_cue_times(out)
-    if not any(s.speaker for s in out):
-        raise InputError(f"{source}: the captions name no speakers, so who said what is unknown; export them "
-                         "with speaker names or analyze the recording")
     return [Said(s.speaker, s.start, s.end, " ".join(s.text.split()), s.line) for s in out if s.text.strip()]
 
 
@@ -370,18 +372,20 @@ def _synthetic_times(said: list[Said]) -> list[Said]:
     return out
 
 
-def _join(utterances: list[Utterance]) -> list[Utterance]:
-    """Consecutive cues of one speaker that follow closely become one utterance (see JOIN_GAP)."""
-    out: list[Utterance] = []
-    for u in utterances:
-        if out and out[-1].speaker == u.speaker:
+def _join(said: list[Said]) -> list[Said]:
+    """Consecutive cues of one named speaker that follow closely become one turn (see JOIN_GAP); two people on the
+    same side stay two turns."""
+    out: list[Said] = []
+    for s in said:
+        if out and _key(out[-1].speaker or "") == _key(s.speaker or ""):
             last = out[-1]
-            gap = u.start - last.end
-            limit = JOIN_GAP if last.text.rstrip('"”’)').endswith(_SENTENCE_END) else JOIN_GAP_MID_SENTENCE
-            if -0.001 <= gap <= limit or (gap < 0 and u.start >= last.start):
-                out[-1] = Utterance(last.speaker, last.start, max(last.end, u.end), f"{last.text} {u.text}")
+            assert last.start is not None and last.end is not None and s.start is not None and s.end is not None
+            gap = s.start - last.end
+            limit = JOIN_GAP if last.text.rstrip('"\u201d\u2019)').endswith(_SENTENCE_END) else JOIN_GAP_MID_SENTENCE
+            if gap <= limit + 1e-6:  # an overlap (rolling captions) joins too
+                out[-1] = Said(last.speaker, last.start, max(last.end, s.end), f"{last.text} {s.text}", last.line)
                 continue
-        out.append(u)
+        out.append(s)
     return out
 
 
@@ -399,13 +403,13 @@ def read_captions(text: str, fmt: str, source: str, rep: str | None = None) -> t
     the_rep = rep_key(rep, tally, source)
     timed = all(s.end is not None for s in said)
     clocked = all(s.start is not None for s in said)
-    if not timed:
+    if timed:
+        said = _join(sorted(said, key=lambda s: (s.start or 0.0, s.end or 0.0)))
+    else:
         said = _synthetic_times(said)
     utterances = [Utterance(REP if _key(s.speaker or "") == the_rep else PROSPECT, float(s.start or 0.0),
                             float(s.end or 0.0), s.text) for s in said]
     utterances.sort(key=lambda u: (u.start, u.end))
-    if timed:
-        utterances = _join(utterances)
     meta: dict[str, Any] = {
         "format": fmt,
         "speakers": {name: (REP if _key(name) == the_rep else PROSPECT) for name, _ in tally},
