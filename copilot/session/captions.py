@@ -99,7 +99,7 @@ def _seconds(groups: Sequence[str | None], where: str) -> float:
     if int(minutes or 0) > 59 or int(seconds or 0) > 59:
         raise InputError(f"{where}: minutes and seconds run from 00 to 59")
     whole = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0)
-    return whole + (float(f"0.{fraction}") if fraction else 0.0)
+    return float(f"{whole}.{fraction or 0}")  # the same float as the JSON "6.753" of the same moment
 
 
 def _timing(line: str, pattern: re.Pattern[str], where: str, example: str) -> tuple[float, float]:
