@@ -333,6 +333,8 @@ def rep_key(rep: str | None, tally: list[tuple[str, int]], source: str) -> str:
     """Which speaker is the rep, as a name key: the name given (case and spacing aside, or a first name that fits
     only one speaker), or, for a transcript this app exported, its own "Rep" label. UsageError otherwise."""
     names = [name for name, _ in tally]
+    if rep is not None and not rep.strip():
+        rep = None  # an empty name (Settings left blank) names nobody
     if rep is None:
         reps, parties = _own_labels()
         keys = {_key(n) for n in names}
@@ -341,8 +343,6 @@ def rep_key(rep: str | None, tally: list[tuple[str, int]], source: str) -> str:
         count = f"{len(names)} speaker{'s' if len(names) != 1 else ''}"
         raise UsageError(f"{source} names {count} ({_listing(tally)}): say which is the rep with --rep NAME")
     want = _key(rep)
-    if not want:
-        raise UsageError("--rep needs the rep's name as the transcript writes it")
     if any(_key(n) == want for n in names):
         return want
     first = want.split()[0]

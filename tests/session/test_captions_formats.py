@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from copilot.errors import InputError, UsageError
+from copilot.errors import CopilotError, InputError, UsageError
 from copilot.export.transcript_formats import to_srt, to_txt, to_vtt
 from copilot.session.transcript import is_transcript_file, load_transcript
 from copilot.session.utterance import Utterance
@@ -226,3 +229,38 @@ def test_transcript_files_are_told_by_their_suffix_or_their_first_bytes(tmp_path
     assert is_transcript_file(vtt) and is_transcript_file(srt)
     assert said(vtt, "A") == said(srt, "A") == [("rep", 1.0, 2.0, "x")]
     assert not is_transcript_file(testdata / "calls" / "sales-04.flac")
+
+
+# --- whatever the file holds, a transcript or one line ---------------------------------------------------------
+
+_PIECES = st.sampled_from(["WEBVTT", "\n", "\n\n", "\r\n", " ", "-->", "00:00:01.000", "01:02.500", "00:00:01,000",
+                           "<v Dana Lee>", "<v.x Sam>", "</v>", "<i>", "&amp;", "&", "<", ">", "NOTE", "STYLE",
+                           "Dana Lee: ", "Sam: ", "- Ann: ", "1", "[00:00:05] ", "hello", "Friday at 2.", ":", "\ufeff"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.lists(_PIECES, max_size=40).map("".join), st.text(max_size=200)),
+       suffix=st.sampled_from([".vtt", ".srt", ".txt"]), rep=st.sampled_from([None, "Dana Lee", "sam", "", "x"]))
+def test_any_text_is_a_transcript_or_one_line(tmp_path: Path, text: str, suffix: str, rep: str | None) -> None:
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        transcript = load_transcript(path, rep)
+    except CopilotError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    for u in transcript.utterances:
+        assert u.speaker in ("rep", "prospect") and 0 <= u.start <= u.end and u.text.strip() == u.text and u.text
+    assert list(transcript.utterances) == sorted(transcript.utterances, key=lambda u: (u.start, u.end))
+
+
+def test_an_hour_of_captions_and_a_100000_word_cue_read_in_well_under_a_second(tmp_path: Path) -> None:
+    cues = [f"{i}/0\n{i // 60:02d}:{i % 60:02d}.000 --> {i // 60:02d}:{i % 60:02d}.900\n"
+            f"<v {'Dana Lee' if i % 2 else 'Sam Roy'}>Let's find a time that works for your whole team.</v>\n"
+            for i in range(3600)]
+    hour = write(tmp_path, "hour.vtt", "WEBVTT\n\n" + "\n".join(cues))
+    long = write(tmp_path, "long.srt", "1\n00:00:01,000 --> 01:00:00,000\nDana Lee: " + "word " * 100_000 + "\n")
+    started = time.perf_counter()
+    assert len(load_transcript(hour, "Dana Lee").utterances) == 3600
+    assert len(load_transcript(long, "Dana Lee").utterances[0].text.split()) == 100_000
+    assert time.perf_counter() - started < 2.0
