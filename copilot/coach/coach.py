@@ -85,15 +85,18 @@ class Coach:
     """Feed final utterances in time order; read ``state`` any time and ``verdict()`` at the end."""
 
     def __init__(self, call_date: datetime, vertical: str = "sales", speakers_separated: bool = True,
-                 playbook_dir: Path | None = None, learned: ActReader | None = None) -> None:
+                 playbook_dir: Path | None = None, learned: ActReader | None = None,
+                 free_slots: Sequence[datetime] = ()) -> None:
         """``learned``: the learned act reader (``copilot.coach.learned``); None takes the process-wide one,
-        loaded once, unless it was switched off (``use_learned(False)``) or cannot be loaded."""
+        loaded once, unless it was switched off (``use_learned(False)``) or cannot be loaded. ``free_slots``: the
+        free times in the rep's calendar to offer when proposing and locking the step (``copilot.calendar``)."""
         if not isinstance(call_date, datetime):
             raise TypeError(f"the call's date must be a datetime, not {type(call_date).__name__}")
         self.call_date = call_date.replace(tzinfo=None, microsecond=0)
         self.playbook: Playbook = load_playbook(vertical, playbook_dir)
         self.vertical = self.playbook.vertical
         self.speakers_separated = bool(speakers_separated)
+        self.free_slots = tuple(t.replace(tzinfo=None, second=0, microsecond=0) for t in free_slots)[:2]
         self._learned = learned if learned is not None else default_reader()
         self._dialogue = Dialogue(self.call_date)
         self._dialogue.token_source = lambda k: normalize(self._utts[k].text).tokens
@@ -115,7 +118,7 @@ class Coach:
         self._lock_praised = False
         self._control_coached: set[int] = set()
         self._clarity_coached: set[str] = set()
-        self._state = replace(initial_state(), prompt=self._prompt(None, None))
+        self._state = self._with_prompt(initial_state(), None)
 
     # ---------------------------------------------------------------- public
     @property
@@ -344,7 +347,12 @@ class Coach:
             prompt="",
             utterance_count=len(self._utts),
         )
-        return replace(state, prompt=self._prompt(focal, state))
+        return self._with_prompt(state, focal)
+
+    def _with_prompt(self, state: CloseState, focal: Step | None) -> CloseState:
+        """The state with the prompt for now, and the calendar's free slots when the prompt offers them."""
+        prompt, offers = self._prompt(focal, state)
+        return replace(state, prompt=prompt, offered_slots=self.free_slots if offers else ())
 
     def _heard_from_them(self, ack_evidence: list[int]) -> float:
         """How sure it is that the yes came from the other party: the surest attribution among the utterances that
@@ -457,27 +465,36 @@ class Coach:
                 return " ".join(words[:6]) or None
         return None
 
-    def _prompt(self, focal: Step | None, state: CloseState | None) -> str:
+    def _prompt(self, focal: Step | None, state: CloseState | None) -> tuple[str, bool]:
+        """The single most useful thing to say now, and whether it offers the calendar's free slots."""
         sug = self.playbook.suggestions
         if self._open_objection is not None and (state is None or not state.next_steps_secured):
-            return self._objections[self._open_objection].try_
+            return self._objections[self._open_objection].try_, False
+        lock = sug.get("lock", "I have {slot1} or {slot2} — which works better?")
         if focal is None or focal.kind != "specific":
-            return sug.get("propose", "A good next step would be {action}.").format(
-                action=sug.get("default_action", "a demo"))
+            action = sug.get("default_action", "a demo")
+            if len(self.free_slots) < 2:
+                return sug.get("propose", "A good next step would be {action}.").format(action=action), False
+            a, b = self._two_slots()
+            return sug.get("propose_slots", "A good next step would be {action} — {slot1} or {slot2}?").format(
+                action=action, slot1=a, slot2=b), True
         if not focal.specific_time:
             a, b = self._two_slots()
-            return sug.get("lock", "I have {slot1} or {slot2} — which works better?").format(slot1=a, slot2=b)
+            return lock.format(slot1=a, slot2=b), len(self.free_slots) >= 2
         when = spoken_time(focal)
         if focal.status != "accepted" or (state is not None and state.criteria["acknowledged"].confidence
                                           < UNCLEAR_BELOW):
             if when is None and focal.trigger is not None:
-                return "Does that plan work for you — once that happens, we lock the time right away?"
-            return sug.get("confirm_time", "Does {time} work on your end?").format(time=when or "that time")
+                return "Does that plan work for you — once that happens, we lock the time right away?", False
+            return sug.get("confirm_time", "Does {time} work on your end?").format(time=when or "that time"), False
         if focal.time_kind == "datetime" and not focal.invite_sent:
-            return sug.get("invite", "I'm sending the invite now — can you accept it while we're on?")
-        return sug.get("secured", "Recap who does what by when.")
+            return sug.get("invite", "I'm sending the invite now — can you accept it while we're on?"), False
+        return sug.get("secured", "Recap who does what by when."), False
 
     def _two_slots(self) -> tuple[str, str]:
+        """Two times to offer: the calendar's free slots when there are two, else two plausible ones."""
+        if len(self.free_slots) >= 2:
+            return spoken_slot(self.free_slots[0], self.call_date), spoken_slot(self.free_slots[1], self.call_date)
         d = self.call_date.date()
         days: list[date] = []
         k = 1
@@ -488,6 +505,19 @@ class Coach:
             k += 1
         first, second = days[0], days[2]
         return f"{WEEKDAY_NAMES[first.weekday()]} at 2pm", f"{WEEKDAY_NAMES[second.weekday()]} at 10am"
+
+
+def spoken_slot(when: datetime, call_date: datetime) -> str:
+    """A slot as a rep would say it: "Tuesday at 2pm", "Thursday at 10:30am", "Monday the 14th at 9am" (a week or
+    more ahead). Fixed English names: no process locale."""
+    hour = when.hour % 12 or 12
+    clock = f"{hour}{'' if when.minute == 0 else f':{when.minute:02d}'}{'am' if when.hour < 12 else 'pm'}"
+    day = WEEKDAY_NAMES[when.weekday()]
+    if (when.date() - call_date.date()).days >= 7:
+        n = when.day
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        day = f"{day} the {n}{suffix}"
+    return f"{day} at {clock}"
 
 
 _PHRASE_END = {"and", "to", "so", "i", "ill", "we", "well", "you", "if", "when", "then", "but", "or", "for", "by", "on",
@@ -505,9 +535,11 @@ def _label(otype: str) -> str:
 
 
 def analyze(utterances: Sequence[Utterance], call_date: datetime, vertical: str = "sales",
-            speakers_separated: bool = True, playbook_dir: Path | None = None) -> Verdict:
+            speakers_separated: bool = True, playbook_dir: Path | None = None,
+            free_slots: Sequence[datetime] = ()) -> Verdict:
     """Feed a whole call and return its verdict."""
-    coach = Coach(call_date, vertical=vertical, speakers_separated=speakers_separated, playbook_dir=playbook_dir)
+    coach = Coach(call_date, vertical=vertical, speakers_separated=speakers_separated, playbook_dir=playbook_dir,
+                  free_slots=free_slots)
     for u in utterances:
         coach.feed(u)
     return coach.verdict()

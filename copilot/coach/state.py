@@ -129,6 +129,7 @@ class CloseState:
     metrics: Metrics = field(default_factory=Metrics)
     prompt: str = ""  # the single most useful thing for the rep to say now
     utterance_count: int = 0
+    offered_slots: tuple[datetime, ...] = ()  # free times from the rep's calendar that the prompt offers
 
 
 @dataclass(frozen=True)

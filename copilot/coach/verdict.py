@@ -85,6 +85,7 @@ def state_to_dict(state: CloseState) -> dict[str, Any]:
                     "longest_monologue": dict(state.metrics.longest_monologue),
                     "questions": dict(state.metrics.questions)},
         "prompt": state.prompt,
+        "offered_slots": [t.isoformat(timespec="minutes") for t in state.offered_slots],
         "utterance_count": state.utterance_count,
     }
 
@@ -157,6 +158,16 @@ def build_verdict(coach: Coach) -> Verdict:
         notes.append(f"Utterance {k} took back an earlier agreement.")
     return Verdict(state=state, reason=reason(coach, state), utterances=coach.utterances, notes=tuple(notes),
                    vertical=coach.vertical)
+
+
+def _slots_from(value: Any) -> tuple[datetime, ...]:
+    out: list[datetime] = []
+    for item in value if isinstance(value, list) else []:
+        try:
+            out.append(datetime.fromisoformat(str(item)))
+        except ValueError:
+            continue
+    return tuple(out)
 
 
 def verdict_to_json(v: Verdict) -> dict[str, Any]:
@@ -257,6 +268,7 @@ def verdict_from_json(data: Any) -> Verdict:
                         questions=dict(metrics_in.get("questions") or {})),
         prompt=_text(d.get("prompt")),
         utterance_count=len(_list(d.get("utterances"))),
+        offered_slots=_slots_from(d.get("offered_slots")),
     )
     utterances = tuple(Utterance(u["speaker"], _num(u.get("start")), _num(u.get("end")), _text(u.get("text")))
                        for u in _list(d.get("utterances")) if u.get("speaker") in ("rep", "prospect"))
