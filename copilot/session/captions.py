@@ -53,6 +53,9 @@ _SRT_TAG = re.compile(r"</?(?:[ibus]|font)(?:\s[^<>\n]*)?>", re.IGNORECASE)
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}]*\}")
 _PREFIX = re.compile(r"^\s*(?:-\s*)?([^:\s][^:]{0,59}?)\s*:(?:\s+(.*)|)$")
 _CLOCK_PREFIX = re.compile(r"^\s*[\[(]?(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,]\d{1,3})?[\])]?\s+(.*)$")
+_CLOCK = r"((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\.\d+)?"
+_HEADING = re.compile(rf"^\s*([^\[\]:\s][^\[\]:]{{0,59}}?)(?:\s{{2,}}|\t)\s*{_CLOCK}\s*$")
+_BRACKET_HEADING = re.compile(rf"^\s*\[([^\[\]:]{{1,60}})\]\s+{_CLOCK}\s*$")
 _NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "bin",
                              "ibn", "al", "el", "y", "e", "of", "and"})
 _NOT_IN_NAMES = frozenset('?!;"…“”=<>{}|\\')
@@ -180,12 +183,28 @@ def parse_srt(text: str, source: str) -> list[Said]:
     return said
 
 
+def _speaker_heading(line: str, where: str) -> tuple[str, float] | None:
+    """``("Dana Lee", 3.0)`` for a line that only names a speaker and a time, the words following on the next
+    lines (Otter's ``Dana Lee  0:03``, Zoom's ``[Dana Lee] 00:00:03``)."""
+    match = _HEADING.match(line) or _BRACKET_HEADING.match(line)
+    if match is None or not _looks_like_name(match.group(1).strip()):
+        return None
+    parts = match.group(2).split(":")
+    hours = parts[0] if len(parts) == 3 else None
+    return " ".join(match.group(1).split()), _seconds((hours, parts[-2], parts[-1], None), where)
+
+
 def parse_plain(text: str, source: str) -> list[Said]:
     """``Name: text`` lines (a line without a name continues the one before), optionally each after a clock
-    (``[00:01:05] Rep: text``, as ``copilot analyze --out`` writes the transcript)."""
+    (``[00:01:05] Rep: text``, as ``copilot analyze --out`` writes the transcript); or a speaker and a time on a
+    line of their own, the words below (``Dana Lee  0:03``)."""
     said: list[Said] = []
     for number, line in enumerate(_LINE_BREAK.split(text.lstrip("\ufeff")), start=1):
         if not line.strip():
+            continue
+        heading = _speaker_heading(line, f"{source}: line {number}")
+        if heading is not None:
+            said.append(Said(heading[0], heading[1], None, "", number))
             continue
         start: float | None = None
         clock = _CLOCK_PREFIX.match(line)

@@ -84,6 +84,19 @@ def test_plain_name_text_lines_get_times_from_their_words_in_order() -> None:
     assert durations[1] > durations[0] > durations[2]
 
 
+def test_speaker_headings_with_times_above_the_words_as_otter_and_zoom_write_them(tmp_path: Path) -> None:
+    assert said(CAPTIONS / "otter.txt", rep="Dana Lee") == [
+        ("rep", 3.0, 7.4, "So the next step is a pilot with your support team."),
+        ("prospect", 9.0, 13.8, "That sounds right. We can start on the first of the month."),
+        ("rep", 3735.0, 3737.4, "Great, I'll send the invite today."),
+    ]
+    zoom = write(tmp_path, "zoom.txt", "[Dana Lee] 00:00:03\nShall we say Friday?\n[Sam Roy] 00:00:07\nFriday.\n")
+    assert said(zoom, rep="Sam") == [("prospect", 3.0, 4.6, "Shall we say Friday?"), ("rep", 7.0, 8.0, "Friday.")]
+    # a line that merely ends in a time is words, not a heading
+    words = write(tmp_path, "words.txt", "Dana Lee: Can we meet at\nTuesday 2:30\n")
+    assert said(words, rep="Dana")[0][3] == "Can we meet at Tuesday 2:30"
+
+
 def test_a_sentence_that_ends_before_a_pause_stays_its_own_turn(tmp_path: Path) -> None:
     path = write(tmp_path, "c.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>We could meet</v>\n\n"
                  "00:00:02.900 --> 00:00:04.000\n<v A>on Friday.</v>\n\n"
@@ -235,7 +248,7 @@ def test_transcript_files_are_told_by_their_suffix_or_their_first_bytes(tmp_path
 
 _PIECES = st.sampled_from(["WEBVTT", "\n", "\n\n", "\r\n", " ", "-->", "00:00:01.000", "01:02.500", "00:00:01,000",
                            "<v Dana Lee>", "<v.x Sam>", "</v>", "<i>", "&amp;", "&", "<", ">", "NOTE", "STYLE",
-                           "Dana Lee: ", "Sam: ", "- Ann: ", "1", "[00:00:05] ", "hello", "Friday at 2.", ":", "\ufeff"])
+                           "Dana Lee: ", "Sam: ", "- Ann: ", "Dana Lee  0:03", "[Sam] 1:02:03", "1", "[00:00:05] ", "hello", "Friday at 2.", ":", "\ufeff"])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
