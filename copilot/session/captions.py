@@ -418,6 +418,8 @@ def read_captions(text: str, fmt: str, source: str, rep: str | None = None) -> t
         raise InputError(f"{source}: no captions in this {'WebVTT' if fmt == 'webvtt' else fmt.upper()} file"
                          if fmt != "text" else f"{source}: the transcript is empty")
     said = _attribute(said, source)
+    if not said:
+        raise InputError(f"{source}: the transcript names speakers but holds no words")
     tally = _tally(said)
     the_rep = rep_key(rep, tally, source)
     timed = all(s.end is not None for s in said)

@@ -190,6 +190,13 @@ def test_a_webvtt_file_that_cannot_be_read_is_one_line_naming_its_line(tmp_path:
     assert one_line(exc) == f"{path}: {expected}"
 
 
+def test_names_without_words_are_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "c.txt", "Dana Lee  0:03\n\nSam Roy  0:09\n")
+    with pytest.raises(InputError) as exc:
+        load_transcript(path, "Dana")
+    assert one_line(exc) == f"{path}: the transcript names speakers but holds no words"
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("1\n00:00:01 --> 00:00:02\nA: x\n",
      "line 2: expected a cue timing like '00:00:01,000 --> 00:00:04,000', found '00:00:01 --> 00:00:02'"),
