@@ -2,7 +2,7 @@
 
 Two people can speak with no pause between them, so one VAD segment may hold both. Each 1.6 s window is scored
 against the two voices' centres and the best labelling with few switches is found (Viterbi, two states, a
-penalty per switch); a switch becomes a cut at the quietest 10 ms near the middle of the two windows.
+penalty per switch); a switch becomes a cut at the quietest moment between the two windows.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 
 SWITCH_PENALTY = 0.12
 MIN_WINDOWS = 2  # a voice must hold at least this many windows in a row to count as a turn
-SEARCH_S = 0.3  # how far from the estimated change the quietest point is looked for
+SMOOTH_FRAMES = 10  # 100 ms: a stop consonant is quiet for a moment, a pause for longer
 
 
 def best_labels(sims: np.ndarray, penalty: float = SWITCH_PENALTY) -> np.ndarray:
@@ -59,15 +59,14 @@ def runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
     return [(lo, hi, label) for lo, hi, label in found]
 
 
-def quietest_point(audio: np.ndarray, around: float, rate: int, lo: float, hi: float) -> float:
-    """The centre (seconds) of the quietest 10 ms frame within SEARCH_S of ``around``, kept inside (lo, hi)."""
-    start = max(lo, around - SEARCH_S)
-    end = min(hi, around + SEARCH_S)
-    a, b = int(start * rate), int(end * rate)
+def quietest_point(audio: np.ndarray, rate: int, lo: float, hi: float) -> float:
+    """The middle (seconds) of the quietest 100 ms between ``lo`` and ``hi``: where one voice stops and the other
+    starts there is nearly always a short pause, too short for the VAD to split at."""
     frame = rate // 100
-    if b - a < 2 * frame:
-        return around
-    chunk = audio[a:b].astype(np.float64)
-    n = len(chunk) // frame
-    energy = (chunk[:n * frame].reshape(n, frame) ** 2).mean(axis=1)
-    return start + (int(np.argmin(energy)) + 0.5) * frame / rate
+    a, b = int(lo * rate), int(hi * rate)
+    n = (b - a) // frame
+    if n < SMOOTH_FRAMES:
+        return (lo + hi) / 2
+    energy = (audio[a:a + n * frame].astype(np.float64).reshape(n, frame) ** 2).mean(axis=1)
+    smooth = np.convolve(energy, np.ones(SMOOTH_FRAMES) / SMOOTH_FRAMES, mode="valid")
+    return lo + (int(np.argmin(smooth)) + SMOOTH_FRAMES / 2) * frame / rate

@@ -60,7 +60,8 @@ def _axis_split(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     mean = (w[:, None] * x).sum(axis=0) / w.sum()
     centred = (x - mean) * np.sqrt(w)[:, None]
     _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    return ((x - mean) @ vt[0] > 0).astype(int)
+    side: np.ndarray = ((x - mean) @ vt[0] > 0).astype(int)
+    return side
 
 
 def _centres(x: np.ndarray, w: np.ndarray, labels: np.ndarray) -> np.ndarray:

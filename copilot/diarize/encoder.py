@@ -50,7 +50,8 @@ class Partials:
 
 def normalised(v: FloatArray) -> FloatArray:
     norm = np.linalg.norm(v, axis=-1, keepdims=True)
-    return (v / np.maximum(norm, 1e-12)).astype(np.float32)
+    unit: np.ndarray = (v / np.maximum(norm, 1e-12)).astype(np.float32)
+    return unit
 
 
 class VoiceEncoder:

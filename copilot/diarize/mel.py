@@ -45,7 +45,8 @@ def mel_filters() -> np.ndarray:
     upper = ramps[2:] / fdiff[1:, None]
     weights = np.maximum(0.0, np.minimum(lower, upper))
     weights *= (2.0 / (mel_f[2:] - mel_f[:N_MELS]))[:, None]
-    return weights.astype(np.float32)
+    filters: np.ndarray = weights.astype(np.float32)
+    return filters
 
 
 @lru_cache(maxsize=1)
@@ -72,4 +73,5 @@ def mel_spectrogram(wav: np.ndarray) -> np.ndarray:
     n_frames = 1 + (len(padded) - N_FFT) // HOP
     frames = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP][:n_frames]
     power = np.abs(np.fft.rfft(frames * _window(), axis=1)) ** 2
-    return (power.astype(np.float32) @ mel_filters().T).astype(np.float32)
+    mel: np.ndarray = (power.astype(np.float32) @ mel_filters().T).astype(np.float32)
+    return mel

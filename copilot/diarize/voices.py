@@ -14,11 +14,12 @@ import numpy as np
 
 from copilot.diarize.changes import MIN_WINDOWS, best_labels, quietest_point, runs
 from copilot.diarize.cluster import Grouping, assign, group_two
-from copilot.diarize.encoder import Partials, VoiceEncoder, normalised
+from copilot.diarize.encoder import PARTIAL_FRAMES, Partials, VoiceEncoder, normalised
 
 SAMPLE_RATE = 16_000
 WINDOW_RATE = 2.0  # windows per second: a change is placed to within about half a second
 MIN_PIECE_S = 0.3  # a cut never leaves less than this on either side
+WINDOW_S = PARTIAL_FRAMES / 100
 MERGE_GAP_S = 1.0
 MAX_TURN_S = 28.0
 
@@ -75,8 +76,11 @@ def _split_at_changes(audio: np.ndarray, span: tuple[float, float], windows: Par
         return [(start, end, windows.embeddings)]
     cuts = [start]
     for (_, hi, _), (lo, _, _) in zip(found, found[1:]):
-        guess = start + (float(windows.centres[hi - 1]) + float(windows.centres[lo])) / 2
-        cuts.append(quietest_point(audio, guess, SAMPLE_RATE, cuts[-1] + MIN_PIECE_S, end - MIN_PIECE_S))
+        # the change lies after the middle of the last window of the first voice and before the end of the first
+        # window of the next (the LSTM hears the end of a window best): cut at the pause between them
+        after = max(cuts[-1] + MIN_PIECE_S, start + float(windows.centres[hi - 1]))
+        before = min(end - MIN_PIECE_S, start + float(windows.centres[lo]) + WINDOW_S / 2)
+        cuts.append(quietest_point(audio, SAMPLE_RATE, after, before))
     cuts.append(end)
     return [(cuts[k], cuts[k + 1], windows.embeddings[lo:hi]) for k, (lo, hi, _) in enumerate(found)
             if cuts[k + 1] > cuts[k]]
