@@ -9,13 +9,14 @@ playbook's own name (``cs`` → ``customer_success``), so no later stage re-pars
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
 
-from copilot.call.settings import AppSettings, load_settings
+from copilot.calendar.slots import WorkingHours
+from copilot.call.settings import AppSettings, load_settings, working_hours
 from copilot.coach.playbook import VERTICALS, canonical_vertical
 from copilot.errors import UsageError
 
@@ -43,6 +44,8 @@ class Config:
     save: bool = True
     rep_name: str | None = None  # which named speaker of a caption file is the rep
     auto_start: str = "off"  # "off", "ask" or "start" a call when another app starts using the microphone
+    calendars: tuple[Path, ...] = ()  # the rep's .ics files or folders (--calendar, Settings)
+    working_hours: WorkingHours = field(default_factory=WorkingHours)
 
     def with_settings(self, settings: AppSettings) -> Config:
         """The same run after the user changed the settings in the app (the data folder may move)."""
@@ -58,6 +61,8 @@ class Config:
             rep_name=settings.rep_name,
             vocabulary=settings.vocabulary,
             auto_start=settings.auto_start,
+            calendars=tuple(Path(c).expanduser() for c in settings.calendars),
+            working_hours=working_hours(settings),
         )
 
 
@@ -82,7 +87,7 @@ def build_config(*, data_dir: str | os.PathLike[str] | None = None, environ: Map
                  settings: AppSettings | None = None, model: str | None = None, vertical: str | None = None,
                  cpu_threads: int | None = None, vocabulary: str | None = None, mic: str | None = None,
                  system_source: str | None = None, planned_minutes: int | None = None, save: bool = True,
-                 rep_name: str | None = None) -> Config:
+                 rep_name: str | None = None, calendars: Sequence[str | os.PathLike[str]] | None = None) -> Config:
     """The run's configuration: command-line values win over the environment, which wins over the settings
     (``settings``, or the ones saved in the data folder)."""
     env = os.environ if environ is None else environ
@@ -108,4 +113,6 @@ def build_config(*, data_dir: str | os.PathLike[str] | None = None, environ: Map
         save=save,
         rep_name=rep_name if rep_name is not None else saved.rep_name,
         auto_start=saved.auto_start,
+        calendars=tuple(Path(c).expanduser() for c in (calendars if calendars else saved.calendars)),
+        working_hours=working_hours(saved),
     )

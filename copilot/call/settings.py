@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import time
 from pathlib import Path
 from typing import Any
 
+from copilot.calendar.slots import WorkingHours
 from copilot.coach.playbook import VERTICALS
 from copilot.export.atomic import write_atomic
 
@@ -39,16 +41,34 @@ class AppSettings:
     rep_name: str | None = None  # the rep's name as caption files write it (which speaker is the rep)
     vocabulary: str | None = None  # names and terms the speech model should expect, comma-separated
     auto_start: str = "off"  # "off", "ask" or "start": when another app starts recording from the microphone
+    calendars: tuple[str, ...] = ()  # the rep's calendar: .ics files or folders of them, read on the device
+    work_start: str = "09:00"  # working hours, for the free slots the prompts offer
+    work_end: str = "17:00"
+    meeting_minutes: int = 30  # the usual length of a next meeting
+    days_ahead: int = 14  # how far ahead to look for free slots
     version: int = VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["calendars"] = list(self.calendars)
+        return d
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AppSettings:
         known = {f.name for f in fields(cls)}
         clean = {k: v for k, v in data.items() if k in known}
+        raw_calendars = clean.pop("calendars", ())
         settings = replace(cls(), **clean)
+        calendars = tuple(str(c) for c in raw_calendars if isinstance(c, str) and c.strip()) \
+            if isinstance(raw_calendars, (list, tuple)) else ()
+        settings = replace(settings, calendars=calendars)
+        opens, closes = _clock(settings.work_start), _clock(settings.work_end)
+        if opens is None or closes is None or opens >= closes:
+            settings = replace(settings, work_start="09:00", work_end="17:00")
+        if not isinstance(settings.meeting_minutes, int) or not 10 <= settings.meeting_minutes <= 240:
+            settings = replace(settings, meeting_minutes=30)
+        if not isinstance(settings.days_ahead, int) or not 1 <= settings.days_ahead <= 60:
+            settings = replace(settings, days_ahead=14)
         if settings.vertical not in VERTICALS:
             settings = replace(settings, vertical="sales")
         if not isinstance(settings.planned_minutes, int) or not 5 <= settings.planned_minutes <= 240:
@@ -60,6 +80,20 @@ class AppSettings:
         if not isinstance(settings.vocabulary, str) or not settings.vocabulary.strip():
             settings = replace(settings, vocabulary=None)
         return replace(settings, version=VERSION)
+
+
+def _clock(value: object) -> time | None:
+    """"HH:MM" as a time, or None when it is not one."""
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def working_hours(settings: AppSettings) -> WorkingHours:
+    """The settings' working hours, meeting length and look-ahead, as the calendar's free-slot search takes them."""
+    return WorkingHours(start=_clock(settings.work_start) or time(9), end=_clock(settings.work_end) or time(17),
+                        meeting_minutes=settings.meeting_minutes, days_ahead=settings.days_ahead)
 
 
 def load_settings(folder: Path) -> AppSettings:

@@ -114,3 +114,31 @@ def test_the_config_is_frozen_and_changed_settings_make_a_new_one(tmp_path: Path
     assert (moved.home, moved.data_dir, moved.vertical, moved.planned_minutes, moved.model, moved.keep_audio) == \
         (tmp_path, tmp_path / "moved", "customer_success", 15, "base.en", True)
     assert config.with_settings(AppSettings()).data_dir == tmp_path  # no folder chosen: back to home
+
+
+def test_calendars_working_hours_names_and_vocabulary_come_from_the_settings_unless_given(tmp_path: Path) -> None:
+    from datetime import time
+
+    save_settings(tmp_path, AppSettings(calendars=("~/cal/work.ics", str(tmp_path / "more")), work_start="08:30",
+                                        work_end="16:00", meeting_minutes=45, days_ahead=10, rep_name="Dana Lee",
+                                        vocabulary="Northwind, Zendesk", auto_start="ask"))
+    config = build_config(data_dir=tmp_path, environ={})
+    assert config.calendars == (Path("~/cal/work.ics").expanduser(), tmp_path / "more")
+    hours = config.working_hours
+    assert (hours.start, hours.end, hours.meeting_minutes, hours.days_ahead) == (time(8, 30), time(16), 45, 10)
+    assert (config.rep_name, config.vocabulary, config.auto_start) == ("Dana Lee", "Northwind, Zendesk", "ask")
+    given = build_config(data_dir=tmp_path, environ={}, calendars=[tmp_path / "x.ics"], rep_name="Sam",
+                         vocabulary="Acme")
+    assert (given.calendars, given.rep_name, given.vocabulary) == ((tmp_path / "x.ics",), "Sam", "Acme")
+
+
+@pytest.mark.parametrize("bad", [{"work_start": "17:00", "work_end": "09:00"}, {"work_start": "nine"},
+                                 {"meeting_minutes": 0}, {"days_ahead": 400}, {"calendars": "work.ics"},
+                                 {"auto_start": "always"}, {"rep_name": "   "}])
+def test_damaged_settings_fall_back_to_the_defaults_field_by_field(bad: dict[str, object]) -> None:
+    settings = AppSettings.from_dict({"model": "base.en", **bad})
+    assert settings.model == "base.en"
+    default = AppSettings()
+    for name in bad:
+        assert getattr(settings, name) == getattr(default, name) or (name.startswith("work_") and (
+            settings.work_start, settings.work_end) == ("09:00", "17:00"))
