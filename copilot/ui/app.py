@@ -28,9 +28,11 @@ from copilot.call import (
     save_settings,
 )
 from copilot.call.events import EventSink
+from copilot.call.mic import watch_microphone
 from copilot.call.service import usable_config
 from copilot.errors import CopilotError
 from copilot.ui import collector, crash
+from copilot.ui.auto_start import AutoStart, AutoStartBar, StartWatch
 from copilot.ui.bridge import EventBridge
 from copilot.ui.jobs import Jobs
 from copilot.ui.model import CallModel
@@ -57,6 +59,7 @@ class App:
     home: Path
     jobs: Jobs
     reporter: crash.CrashReporter
+    auto_start: AutoStart | None = None  # the live app only: "start when a call starts" (Settings)
 
 
 def qt_app() -> QApplication:
@@ -76,7 +79,7 @@ def start_live(service: CallService, sink: EventSink) -> CallHandle:
 
 def build_app(data_dir: str | None, *, start_call: StartCall = start_live, title: str = "Call Copilot",
               settings_override: AppSettings | None = None, speed: float = 1.0, model: str | None = None,
-              recover: bool = True) -> App:
+              recover: bool = True, watch: StartWatch = watch_microphone) -> App:
     qapp = qt_app()
     collector.install(qapp)  # cyclic garbage (windows, bridges) is collected on the GUI thread, never a worker's
     config, problem = usable_config(build_config(data_dir=data_dir, settings=settings_override, model=model))
@@ -92,6 +95,15 @@ def build_app(data_dir: str | None, *, start_call: StartCall = start_live, title
     app = App(qapp, window, model_, bridge, service, settings, config.home, jobs, reporter)
     window.settings_requested.connect(lambda: edit_settings(app))
     window.history_requested.connect(lambda: show_history(app))
+    if start_call is start_live:  # a replay (the demo) never starts because another app records
+        bar = AutoStartBar()
+        window.add_banner(bar)
+        app.auto_start = AutoStart(window, bar, watch=watch, parent=window)
+        window.model.phase_changed.connect(
+            lambda phase: app.auto_start.call_ended() if app.auto_start and phase != "live" else None)
+        window.call_refused.connect(lambda _message: app.auto_start.call_ended() if app.auto_start else None)
+        qapp.aboutToQuit.connect(app.auto_start.close)
+        app.auto_start.set_mode(config.auto_start)
     if problem:
         window.show_problem(problem)
     if recover:
@@ -125,6 +137,8 @@ def edit_settings(app: App) -> None:
     except CopilotError as exc:
         app.window.show_problem(f"settings not applied: {exc}")
     app.model.set_planned_length(app.settings.planned_minutes * 60.0)
+    if app.auto_start is not None:
+        app.auto_start.set_mode(app.settings.auto_start)
     try:
         save_settings(app.home, app.settings)
     except CopilotError as exc:

@@ -1,4 +1,5 @@
-"""The settings dialog: devices, model, planned call length, vertical, data folder, keeping audio.
+"""The settings dialog: devices, model, planned call length, vertical, data folder, keeping audio, starting when a
+call starts, the rep's name and the names and terms to expect.
 
 The device lists come from ``copilot.audio.devices`` (the same listing as ``copilot devices``), with
 its plain notes shown as guidance where the OS needs a loopback device.
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from copilot.call.mic import AUTO_START_CHOICES
 from copilot.call.settings import MODELS, AppSettings
 from copilot.coach.playbook import VERTICALS
 
@@ -94,6 +96,23 @@ class SettingsDialog(QDialog):
                          "Off by default: only the transcript is kept.")
         consent.setWordWrap(True)
         consent.setObjectName("consent")
+        self.auto_start = QComboBox()
+        for value, label in AUTO_START_CHOICES.items():
+            self.auto_start.addItem(label, value)
+        self.auto_start.setCurrentIndex(max(0, self.auto_start.findData(settings.auto_start)))
+        self.auto_start.setToolTip("When another app (Zoom, Teams, a browser tab, a softphone) starts recording from "
+                                   "the microphone: do nothing, offer to start listening, or start at once. A call "
+                                   "started that way ends when that app stops recording.")
+        auto_note = QLabel("Watches PulseAudio/PipeWire for another app using the microphone; only that it does "
+                           "is seen, never what it hears.")
+        auto_note.setWordWrap(True)
+        auto_note.setObjectName("guidance")
+        self.rep_name = QLineEdit(settings.rep_name or "")
+        self.rep_name.setPlaceholderText("e.g. Dana Lee")
+        self.rep_name.setToolTip("Which speaker of a caption file (WebVTT, SRT, 'Name: text') is you")
+        self.vocabulary = QLineEdit(settings.vocabulary or "")
+        self.vocabulary.setPlaceholderText("e.g. Acme Corp, Priya Raman, SOC 2")
+        self.vocabulary.setToolTip("Names and terms the speech model should expect, separated by commas")
 
         form = QFormLayout()
         form.addRow("Microphone (you)", self.mic)
@@ -105,6 +124,10 @@ class SettingsDialog(QDialog):
         form.addRow("Data folder", data_row)
         form.addRow("", self.keep_audio)
         form.addRow("", consent)
+        form.addRow("Start when a call starts", self.auto_start)
+        form.addRow("", auto_note)
+        form.addRow("Your name (as caption files write it)", self.rep_name)
+        form.addRow("Names and terms to expect", self.vocabulary)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -136,4 +159,6 @@ class SettingsDialog(QDialog):
         return replace(self._settings, mic=pick(self.mic), system_source=pick(self.system),
                        model=self.model.currentText().strip() or "tiny.en", planned_minutes=self.planned.value(),
                        vertical=self.vertical.currentText(), data_dir=self.data_dir.text().strip() or None,
-                       keep_audio=self.keep_audio.isChecked())
+                       keep_audio=self.keep_audio.isChecked(), auto_start=str(self.auto_start.currentData()),
+                       rep_name=self.rep_name.text().strip() or None,
+                       vocabulary=self.vocabulary.text().strip() or None)

@@ -133,7 +133,11 @@ class LivePage(QWidget):
         self.transcript.show_state(model)
 
     def reset(self) -> None:
-        self.coaching.reset()
+        # Not ``coaching.reset()``: CoachingList.reset overrides QAbstractItemView.reset, which QListWidget.clear
+        # calls back, so it recurses until the stack overflows (a segfault on "New call", and when auto-start
+        # begins a new call after a finished one). Emptied row by row until live_views renames it.
+        self.coaching.model().removeRows(0, self.coaching.count())
+        self.coaching._shown = 0
         self.transcript.reset()
 
 
@@ -212,6 +216,7 @@ class MainWindow(QMainWindow):
         self._start_call = start_call
         self._handle: CallHandle | None = None
         self._starting = False
+        self._stop_when_started = False  # a stop asked for while the call was still starting (auto-start)
         self.recovered: list[RecoveredCall] = []  # calls recovered at start (shown in the status bar)
         self.compact = False
         self._full_geometry: QRect | None = None
@@ -266,6 +271,7 @@ class MainWindow(QMainWindow):
         col.setContentsMargins(12, 10, 12, 6)
         col.addWidget(self.header)
         col.addWidget(self.problem)
+        self._banners = col  # bars shown above the pages (auto-start's offer): ``add_banner``
         col.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.resize(*self.FULL_SIZE)
@@ -346,6 +352,19 @@ class MainWindow(QMainWindow):
         self.show_state()
 
     # --- actions ----------------------------------------------------------------------------------
+    @property
+    def in_call(self) -> bool:
+        """A call is starting or running (auto-start leaves it alone then)."""
+        return self._starting or self._handle is not None or self.model.phase == "live"
+
+    @property
+    def phase(self) -> str:
+        return self.model.phase
+
+    def add_banner(self, widget: QWidget) -> None:
+        """A bar above the pages, under the problem line (it shows and hides itself)."""
+        self._banners.insertWidget(self._banners.indexOf(self.pages), widget)
+
     def toggle_call(self) -> None:
         if self.model.phase == "live":
             self.stop_call()
@@ -373,10 +392,15 @@ class MainWindow(QMainWindow):
         self.start_button.setEnabled(True)
         self.statusBar().clearMessage()
         self.model.start_clock()
+        if self._stop_when_started:
+            self.stop_call()
 
     def _call_refused(self, exc: CopilotError) -> None:
         """No device, no model: say so and stay ready."""
         self._starting = False
+        self._stop_when_started = False
+        if self.model.phase == "live":  # it said Started, then no source opened: no call runs, so none shows
+            self.model.reset()
         self.start_button.setEnabled(True)
         self.statusBar().clearMessage()
         self.show_problem(str(exc))
@@ -386,6 +410,7 @@ class MainWindow(QMainWindow):
         self.show_problem(str(exc))
 
     def stop_call(self) -> None:
+        self._stop_when_started = self._starting and self._handle is None
         handle, self._handle = self._handle, None
         if handle is None:
             return

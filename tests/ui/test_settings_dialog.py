@@ -1,0 +1,62 @@
+"""Settings: starting when a call starts, the rep's name and the names to expect — shown, chosen, and saved through
+the app's own settings flow (the dialog, the service's configuration, settings.json)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from copilot.call.settings import AppSettings, load_settings
+from copilot.ui.settings_dialog import SettingsDialog
+
+
+def test_the_dialog_shows_and_returns_auto_start_name_and_vocabulary(qtbot):
+    dialog = SettingsDialog(AppSettings(auto_start="ask", rep_name="Dana Lee", vocabulary="Acme, SOC 2"))
+    qtbot.addWidget(dialog)
+    assert [dialog.auto_start.itemText(i) for i in range(dialog.auto_start.count())] == ["Off", "Ask", "Start"]
+    assert dialog.auto_start.currentText() == "Ask"
+    assert (dialog.rep_name.text(), dialog.vocabulary.text()) == ("Dana Lee", "Acme, SOC 2")
+    dialog.auto_start.setCurrentText("Start")
+    dialog.rep_name.setText("  Sam Ortiz ")
+    dialog.vocabulary.setText("   ")  # nothing but blanks: no vocabulary
+    result = dialog.result_settings()
+    assert (result.auto_start, result.rep_name, result.vocabulary) == ("start", "Sam Ortiz", None)
+
+
+def test_defaults_read_off_and_empty(qtbot):
+    dialog = SettingsDialog(AppSettings())
+    qtbot.addWidget(dialog)
+    assert dialog.auto_start.currentText() == "Off" and dialog.rep_name.text() == "" == dialog.vocabulary.text()
+    result = dialog.result_settings()
+    assert (result.auto_start, result.rep_name, result.vocabulary) == ("off", None, None)
+
+
+def test_chosen_in_the_dialog_saved_configured_and_acted_on(qtbot, tmp_path, built, monkeypatch):
+    """Through ``edit_settings`` as the Settings button runs it: the choice reaches settings.json, the call
+    service's configuration, and the watcher (here, with no sound server, as one line in the window)."""
+    from copilot.ui.app import edit_settings
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{runtime}/nobody-here")
+    home = tmp_path / "home"
+    app = built(str(home), recover=False)
+    assert app.auto_start is not None and app.auto_start.mode == "off"
+
+    def choose() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SettingsDialog)
+        dialog.auto_start.setCurrentText("Ask")
+        dialog.rep_name.setText("Dana Lee")
+        dialog.vocabulary.setText("Acme Corp, Priya Raman")
+        dialog.accept()
+
+    QTimer.singleShot(0, choose)
+    edit_settings(app)
+    saved = load_settings(home)
+    assert (saved.auto_start, saved.rep_name, saved.vocabulary) == ("ask", "Dana Lee", "Acme Corp, Priya Raman")
+    config = app.service.config
+    assert (config.auto_start, config.rep_name, config.vocabulary) == ("ask", "Dana Lee", "Acme Corp, Priya Raman")
+    assert app.auto_start.mode == "ask" and not app.auto_start.watching
+    assert "no PulseAudio/PipeWire server answered" in app.window.problem.text()
