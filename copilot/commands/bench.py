@@ -13,11 +13,11 @@ from pathlib import Path
 from copilot.errors import UsageError
 
 BENCHMARKS = {"analyze": "analyze_speed.py", "coach": "eval_coach.py", "live": "live_latency.py",
-              "long": "long_text.py"}
+              "long": "long_text.py", "captions": "captions_shared.py"}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("bench", help="run a benchmark (analyze, coach, live, long)")
+    p = sub.add_parser("bench", help="run a benchmark (analyze, captions, coach, live, long)")
     p.add_argument("name", choices=sorted(BENCHMARKS))
     p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the benchmark")
     p.set_defaults(run=run)
