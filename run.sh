@@ -34,6 +34,9 @@ setup() {
   echo "==> installing Call Copilot and its test tools into .venv" >&2
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e ".[test]"
+  # the speaker model that tells two voices apart in a mono recording: only its weights file is used (read by
+  # copilot/diarize without torch), so the package goes in without its dependencies and is never imported
+  .venv/bin/python -m pip install -q --no-deps resemblyzer==0.1.4
 }
 
 case "${1:-}" in
