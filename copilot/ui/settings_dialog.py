@@ -46,6 +46,15 @@ LOOPBACK_GUIDANCE = {
               "Multi-Output Device keeps your headphones working), and choose it here.",
 }
 
+AUTO_START_NOTE = {  # how "start when a call starts" knows; only that another app records is seen, never what
+    "linux": "Watches PulseAudio/PipeWire for another app using the microphone; only that it does is seen, "
+             "never what it hears.",
+    "win32": "Watches Windows' microphone privacy record for another app using the microphone; only that it "
+             "does is seen, never what it hears.",
+    "darwin": "Watches CoreAudio for another app using the microphone; only that it does is seen, never what "
+              "it hears.",
+}
+
 
 def _device_names(devices: Callable[[], Any]) -> tuple[list[str], list[str], list[str]]:
     """(microphones, system sources, notes); an empty listing rather than an error when PortAudio is absent."""
@@ -103,8 +112,7 @@ class SettingsDialog(QDialog):
         self.auto_start.setToolTip("When another app (Zoom, Teams, a browser tab, a softphone) starts recording from "
                                    "the microphone: do nothing, offer to start listening, or start at once. A call "
                                    "started that way ends when that app stops recording.")
-        auto_note = QLabel("Watches PulseAudio/PipeWire for another app using the microphone; only that it does "
-                           "is seen, never what it hears.")
+        auto_note = QLabel(AUTO_START_NOTE.get(sys.platform, AUTO_START_NOTE["linux"]))
         auto_note.setWordWrap(True)
         auto_note.setObjectName("guidance")
         self.rep_name = QLineEdit(settings.rep_name or "")
@@ -134,7 +142,7 @@ class SettingsDialog(QDialog):
         col = QVBoxLayout(self)
         col.addLayout(form)
         col.addWidget(buttons)
-        self.resize(560, 0)
+        self.resize(560, self.sizeHint().height())  # tall enough for the wrapped notes (0 cut them off)
 
     @staticmethod
     def _combo(items: list[str], current: str | None, editable: bool = False) -> QComboBox:
