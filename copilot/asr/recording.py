@@ -57,10 +57,12 @@ def speaker_of(segment: Segment, index: int, stereo: bool) -> str:
 
 
 def transcribe_recording(source: str | Path | DecodedAudio, transcriber: Transcriber, progress: Progress | None = None,
-                         started_at: datetime | None = None, *, voices: VoiceProfileStore | None = None) -> Transcript:
+                         started_at: datetime | None = None, *, voices: VoiceProfileStore | None = None,
+                         learn_voice: bool = True) -> Transcript:
     """Transcribe a recording (a path, or audio already decoded); raises InputError for unusable files.
 
-    ``voices``: where the rep's voice profile lives; a stereo recording updates it, a mono one reads it."""
+    ``voices``: where the rep's voice profile lives; a mono recording reads it, a stereo one updates it from the
+    microphone channel unless ``learn_voice`` is False (an analysis that keeps nothing)."""
     audio = source if isinstance(source, DecodedAudio) else load_audio(source)
     meta = {"duration": audio.duration, "channels": audio.source_channels}
     note = None
@@ -88,7 +90,7 @@ def transcribe_recording(source: str | Path | DecodedAudio, transcriber: Transcr
         turn += 1
         utterances.append(utterance)
     if audio.stereo:
-        if voices is not None:
+        if voices is not None and learn_voice:
             from copilot.diarize.attribute import enrol_from_channel
 
             enrol_from_channel(voices, mic, [(s.start, s.end) for s in segments if s.channel == 0])
