@@ -107,7 +107,7 @@ def load_participants(rep: str | Path, others: Sequence[str | Path]) -> DecodedA
     return DecodedAudio(channels, length / SAMPLE_RATE, mtime, rep_audio.rate, source_channels)
 
 
-def same_signal(a: np.ndarray, b: np.ndarray, block: int = 1 << 20) -> bool:
+def same_signal(a: np.ndarray, b: np.ndarray, block: int = 1 << 16) -> bool:
     """True when two channels carry the same sound (the difference is 30 dB below the signal).
 
     Summed block by block in float64, so an hour-long call needs no float64 copy of either channel."""

@@ -103,3 +103,61 @@ def test_identical_channels_are_one_mono_stream(tmp_path: Path) -> None:
     sf.write(tmp_path / "dup.wav", np.concatenate([mono, mono], axis=1), 16000)
     audio = load_audio(tmp_path / "dup.wav")
     assert not audio.stereo and audio.source_channels == 2
+
+
+def test_resampled_block_by_block_is_the_whole_file_resampled(tmp_path: Path) -> None:
+    """The streaming resampler gives what one soxr call over the whole signal gives."""
+    import soxr
+
+    rng = np.random.default_rng(4)
+    data = (_tone(12.0, 44100, 2) + rng.normal(0, 0.02, (int(12.0 * 44100), 2))).astype(np.float32)
+    sf.write(tmp_path / "x.wav", data, 44100, subtype="FLOAT")
+    audio = load_audio(tmp_path / "x.wav")
+    whole = np.clip(soxr.resample(data, 44100, SAMPLE_RATE, quality="HQ"), -1.0, 1.0)
+    for i, channel in enumerate(audio.channels):
+        assert channel.shape[0] == whole.shape[0]
+        np.testing.assert_allclose(channel, whole[:, i], atol=1e-5)
+
+
+def test_decoding_holds_the_signal_once(tmp_path: Path) -> None:
+    """An hour-long call must fit in memory: decoding allocates the 16 kHz float32 channels and small blocks,
+    never a second copy of the signal (at the source rate, in float64, or while checking for twin channels)."""
+    import tracemalloc
+
+    seconds, rate = 120.0, 48000
+    sf.write(tmp_path / "long.wav", _tone(seconds, rate, 2), rate)
+    result_bytes = 2 * int(seconds * SAMPLE_RATE) * 4
+    tracemalloc.start()
+    try:
+        audio = load_audio(tmp_path / "long.wav")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert audio.duration == pytest.approx(seconds, abs=0.01)
+    assert peak < 1.1 * result_bytes + 8_000_000, f"peak {peak / 1e6:.1f} MB for {result_bytes / 1e6:.1f} MB of audio"
+
+
+def test_a_file_longer_than_it_announces_still_decodes_whole(tmp_path: Path) -> None:
+    """A container that announces no length (or a wrong one) grows the buffers instead of losing the end."""
+    from copilot.audio.decode import _Collector
+
+    collector = _Collector(tmp_path / "x.raw", 8000, 2, 0, mix=False)
+    tone = _tone(10.0, 8000, 2)
+    for start in range(0, tone.shape[0], 4000):
+        collector.feed(tone[start:start + 4000], 8000)
+    decoded = collector.finish()
+    assert decoded.length == pytest.approx(10.0 * SAMPLE_RATE, abs=50)
+    assert all(ch.shape[0] == decoded.length for ch in decoded.channels)
+    assert float(np.abs(decoded.channels[0][-SAMPLE_RATE:]).max()) > 0.2  # the end is there, not silence
+
+
+def test_twin_channels_are_told_from_two_voices_across_blocks() -> None:
+    from copilot.audio.decode import same_signal
+
+    voice = _tone(3.0, 16000, 1)[:, 0]
+    quiet_noise = np.random.default_rng(0).normal(0, 0.001, voice.shape).astype(np.float32)
+    other = voice.copy()
+    other[-8000:] = _tone(0.5, 16000, 2)[:, 1]  # a different voice only in the last block
+    assert same_signal(voice, voice + quiet_noise, block=10_000)
+    assert not same_signal(voice, other, block=10_000)
+    assert same_signal(np.zeros(100, np.float32), np.zeros(100, np.float32))
