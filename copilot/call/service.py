@@ -276,7 +276,7 @@ class CallService:
             raise UsageError(f"{transcripts[0]} is a transcript: give one transcript alone, or recordings only "
                              "(the rep's file first, then the other party's)")
         if is_transcript_file(path):
-            transcript = load_transcript(path)
+            transcript = load_transcript(path, rep=self._config.rep_name)  # which named speaker of captions is the rep
             if transcript.started_at is None:
                 recorded = datetime.fromtimestamp(path.stat().st_mtime)
                 transcript = Transcript(transcript.utterances, call_started_at(recorded=recorded),

@@ -38,10 +38,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                        description="Transcribe a call and say whether a real next step was secured. PATH is a "
                                    "recording (wav, flac, mp3, m4a, ogg, opus …; stereo = the rep on channel 0, the "
                                    "other party on channel 1; mono = one mixed stream), a video recording (mp4, mov, "
-                                   "mkv, webm: its sound is used), or a transcript (JSON, or the captions a meeting "
-                                   "tool exports). One file per participant: give the rep's file first, then the "
-                                   "other party's (Zoom's separate audio files, a softphone's two legs).")
-    p.add_argument("path", metavar="PATH", help="the recording, video or transcript (with OTHER: the rep's own recording)")
+                                   "mkv, webm: its sound is used), or a transcript: JSON, or captions with speaker "
+                                   "names as Zoom, Teams and Meet export them (WebVTT, SRT, 'Name: text' lines; "
+                                   "--rep says which name is the rep). One file per participant: give the rep's "
+                                   "file first, then the other party's (Zoom's separate audio files, a softphone's "
+                                   "two legs).")
+    p.add_argument("path", metavar="PATH",
+                   help="the recording, video, transcript or caption file (with OTHER: the rep's own recording)")
     p.add_argument("others", nargs="*", metavar="OTHER",
                    help="the other party's recording(s), one file per participant, mixed into one channel")
     p.add_argument("--json", action="store_true", help="print exactly the verdict object as JSON")
@@ -51,6 +54,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--started-at", metavar="ISO", help="when the call took place (default: the transcript's started_at, else the file's time)")
     p.add_argument("--no-save", action="store_true", help="do not record this call in the history")
     p.add_argument("--vocabulary", metavar="WORDS", help="names and terms to expect (product, people), as a hint to the model")
+    p.add_argument("--rep", metavar="NAME",
+                   help="which named speaker of a caption file is the rep (default: the name in Settings); "
+                        "everyone else is the other party")
     p.add_argument("--threads", type=int, default=2, metavar="N", help="CPU threads for the speech model (default 2)")
     p.set_defaults(run=run)
 
@@ -124,7 +130,8 @@ def _run(args: argparse.Namespace) -> int:
     others = [Path(p) for p in args.others]
     started_at = _parse_started_at(args.started_at)
     config = build_config(data_dir=args.data_dir, model=args.model, vertical=args.vertical,
-                          cpu_threads=args.threads, vocabulary=args.vocabulary, save=not args.no_save)
+                          cpu_threads=args.threads, vocabulary=args.vocabulary, save=not args.no_save,
+                          rep_name=args.rep)
     if args.out:
         from copilot.export.atomic import ensure_output_dir
 
