@@ -42,7 +42,7 @@ _LISTS = (
 
 
 _KEYS = set(_LISTS) | {"_doc", "extends", "vertical", "other_party", "objections", "objection_priority",
-                       "weak_next_steps", "signals", "suggestions"}
+                       "weak_next_steps", "signals", "suggestions", "vocabulary"}
 
 
 def _compile(phrases: list[str], where: str) -> re.Pattern[str]:
@@ -81,6 +81,7 @@ class Playbook:
     weak: tuple[WeakKind, ...]
     signals: dict[str, dict[str, re.Pattern[str]]]
     suggestions: dict[str, str] = field(default_factory=dict)
+    vocabulary: tuple[str, ...] = ()  # names the speech model should expect (copilot.asr.vocabulary), not phrases
 
     def has(self, name: str, padded: str) -> bool:
         return self.patterns[name].search(padded) is not None
@@ -174,6 +175,9 @@ def _load_cached(vertical: str, user_dir: str | None) -> Playbook:
         if isinstance(spec, dict):
             signals[kind] = {s: _compile(list(spec.get(s, [])), f"{vertical}.signals.{kind}") for s in ("strong", "weak")}
     suggestions = {str(k): str(v) for k, v in (data.get("suggestions") or {}).items()}
+    vocabulary = data.get("vocabulary", [])
+    if not isinstance(vocabulary, list) or not all(isinstance(v, str) for v in vocabulary):
+        raise InputError(f"playbook {vertical}: 'vocabulary' must be a list of names (strings)")
     log.debug("loaded playbook %s", vertical)
     return Playbook(
         vertical=vertical,
@@ -185,4 +189,5 @@ def _load_cached(vertical: str, user_dir: str | None) -> Playbook:
         weak=weak,
         signals=signals,
         suggestions=suggestions,
+        vocabulary=tuple(v.strip() for v in vocabulary if v.strip()),
     )
