@@ -269,6 +269,8 @@ class PulseBackend:
                                       stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
 
     def close(self) -> None:
+        """Ends ``pactl subscribe``; its pipe is closed by the thread that reads it (``wait`` sees the end), never
+        under that thread's feet."""
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
             proc.terminate()
@@ -277,8 +279,6 @@ class PulseBackend:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        if proc is not None and proc.stdout is not None:
-            proc.stdout.close()
 
     def wait(self, timeout: float) -> bool:
         proc = self._proc
@@ -295,8 +295,10 @@ class PulseBackend:
                 return changed
             chunk = os.read(fd, 4096)
             if not chunk:
+                proc.stdout.close()
                 if self._proc is None:
                     return False  # closed by us
+                self._proc = None
                 raise DeviceError("the sound server went away; the microphone is no longer watched")
             self._buffer += chunk
             *lines, self._buffer = self._buffer.split(b"\n")
