@@ -87,7 +87,8 @@ class TranscriptView(QTextBrowser):
             cursor.insertBlock()
         self._partials = partials
 
-    def reset(self) -> None:
+    def forget(self) -> None:
+        """Empty the view for a new call (not ``reset``: that name is Qt's own, called back by ``clear``)."""
         self.clear()
         self._follow = True
         self._shown = self._final_end = 0
@@ -105,7 +106,7 @@ class CoachingList(QListWidget):
 
     def show_state(self, moments: tuple[CoachingMoment, ...]) -> None:
         if len(moments) < self._shown:
-            self.reset()
+            self.forget()
         for moment in moments[self._shown:]:
             item = QListWidgetItem(format_coaching(moment))  # [28:45] Improvement - Control: … Try: "…"
             strength = moment.kind.lower().startswith("strength")
@@ -114,7 +115,9 @@ class CoachingList(QListWidget):
             self.scrollToBottom()
         self._shown = len(moments)
 
-    def reset(self) -> None:
+    def forget(self) -> None:
+        """Empty the list for a new call. Not ``reset``: that overrides QAbstractItemView.reset, which
+        QListWidget.clear calls back, so it recursed until the stack overflowed (a segfault on "New call")."""
         self.clear()
         self._shown = 0
 

@@ -133,12 +133,8 @@ class LivePage(QWidget):
         self.transcript.show_state(model)
 
     def reset(self) -> None:
-        # Not ``coaching.reset()``: CoachingList.reset overrides QAbstractItemView.reset, which QListWidget.clear
-        # calls back, so it recurses until the stack overflows (a segfault on "New call", and when auto-start
-        # begins a new call after a finished one). Emptied row by row until live_views renames it.
-        self.coaching.model().removeRows(0, self.coaching.count())
-        self.coaching._shown = 0
-        self.transcript.reset()
+        self.coaching.forget()
+        self.transcript.forget()
 
 
 class CompactPage(QWidget):

@@ -125,3 +125,18 @@ def test_build_app_collects_garbage_on_the_gui_thread_only(tmp_path):
                           env=dict(os.environ, QT_QPA_PLATFORM="offscreen"), check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True", "GuiThreadCollector"]
+
+
+def test_the_coaching_list_and_transcript_empty_for_a_new_call_without_recursing(qtbot):
+    """``reset`` is Qt's own name (QListWidget.clear calls it back): overriding it recursed into a segfault."""
+    from copilot.ui.live_views import CoachingList, TranscriptView
+
+    coaching, transcript = CoachingList(), TranscriptView()
+    qtbot.addWidget(coaching)
+    qtbot.addWidget(transcript)
+    coaching.addItem("[00:10] Improvement - Control: …")
+    coaching.forget()
+    coaching.clear()  # calls QAbstractItemView.reset, which must be Qt's own
+    transcript.setPlainText("Rep: hello")
+    transcript.forget()
+    assert coaching.count() == 0 and transcript.toPlainText() == ""
