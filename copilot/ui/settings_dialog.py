@@ -1,5 +1,5 @@
 """The settings dialog: devices, model, planned call length, vertical, data folder, keeping audio, starting when a
-call starts, the rep's name and the names and terms to expect.
+call starts, the rep's name, the names and terms to expect, and the rep's calendar with working hours.
 
 The device lists come from ``copilot.audio.devices`` (the same listing as ``copilot devices``), with
 its plain notes shown as guidance where the OS needs a loopback device.
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from dataclasses import replace
 
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -122,6 +124,39 @@ class SettingsDialog(QDialog):
         self.vocabulary.setPlaceholderText("e.g. Acme Corp, Priya Raman, SOC 2")
         self.vocabulary.setToolTip("Names and terms the speech model should expect, separated by commas")
 
+        self.calendars = QLineEdit("; ".join(settings.calendars))
+        self.calendars.setPlaceholderText("none — e.g. ~/Calendars/work.ics; a folder of .ics files")
+        self.calendars.setToolTip("Your calendar exported from Google, Outlook or Apple, or a local Evolution/"
+                                  "Thunderbird calendar: .ics files or folders, separated by ';'. Read on this "
+                                  "computer and re-read when it changes; never fetched over the network.")
+        add_calendar = QPushButton("Add…")
+        add_calendar.clicked.connect(self._add_calendar)
+        calendar_row = QHBoxLayout()
+        calendar_row.addWidget(self.calendars, 1)
+        calendar_row.addWidget(add_calendar)
+        self.work_start = QTimeEdit(QTime.fromString(settings.work_start, "HH:mm"))
+        self.work_end = QTimeEdit(QTime.fromString(settings.work_end, "HH:mm"))
+        for edit in (self.work_start, self.work_end):
+            edit.setDisplayFormat("HH:mm")
+        hours_row = QHBoxLayout()
+        hours_row.addWidget(self.work_start)
+        hours_row.addWidget(QLabel("to"))
+        hours_row.addWidget(self.work_end)
+        hours_row.addStretch(1)
+        self.meeting_minutes = QSpinBox()
+        self.meeting_minutes.setRange(10, 240)
+        self.meeting_minutes.setSingleStep(5)
+        self.meeting_minutes.setSuffix(" min")
+        self.meeting_minutes.setValue(settings.meeting_minutes)
+        self.days_ahead = QSpinBox()
+        self.days_ahead.setRange(1, 60)
+        self.days_ahead.setSuffix(" days")
+        self.days_ahead.setValue(settings.days_ahead)
+        calendar_note = QLabel("From the Propose stage on, the prompt offers your first free slots on two days; "
+                               "the meeting in progress sets when closing mode starts and the names to expect.")
+        calendar_note.setWordWrap(True)
+        calendar_note.setObjectName("guidance")
+
         form = QFormLayout()
         form.addRow("Microphone (you)", self.mic)
         form.addRow("System audio (them)", self.system)
@@ -136,6 +171,11 @@ class SettingsDialog(QDialog):
         form.addRow("", auto_note)
         form.addRow("Your name (as caption files write it)", self.rep_name)
         form.addRow("Names and terms to expect", self.vocabulary)
+        form.addRow("Your calendar", calendar_row)
+        form.addRow("Working hours", hours_row)
+        form.addRow("Usual meeting length", self.meeting_minutes)
+        form.addRow("Look for free slots", self.days_ahead)
+        form.addRow("", calendar_note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -159,6 +199,12 @@ class SettingsDialog(QDialog):
         if folder:
             self.data_dir.setText(folder)
 
+    def _add_calendar(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Your calendar", "", "iCalendar (*.ics);;All files (*)")
+        if path:
+            current = [c.strip() for c in self.calendars.text().split(";") if c.strip()]
+            self.calendars.setText("; ".join([*current, path]))
+
     def result_settings(self) -> AppSettings:
         def pick(combo: QComboBox) -> str | None:
             text = combo.currentText().strip()
@@ -169,4 +215,8 @@ class SettingsDialog(QDialog):
                        vertical=self.vertical.currentText(), data_dir=self.data_dir.text().strip() or None,
                        keep_audio=self.keep_audio.isChecked(), auto_start=str(self.auto_start.currentData()),
                        rep_name=self.rep_name.text().strip() or None,
-                       vocabulary=self.vocabulary.text().strip() or None)
+                       vocabulary=self.vocabulary.text().strip() or None,
+                       calendars=tuple(c.strip() for c in self.calendars.text().split(";") if c.strip()),
+                       work_start=self.work_start.time().toString("HH:mm"),
+                       work_end=self.work_end.time().toString("HH:mm"),
+                       meeting_minutes=self.meeting_minutes.value(), days_ahead=self.days_ahead.value())

@@ -31,6 +31,24 @@ def test_defaults_read_off_and_empty(qtbot):
     assert (result.auto_start, result.rep_name, result.vocabulary) == ("off", None, None)
 
 
+def test_the_calendar_and_working_hours_are_shown_and_returned(qtbot):
+    from PySide6.QtCore import QTime
+
+    dialog = SettingsDialog(AppSettings(calendars=("~/cal/work.ics",), work_start="08:30", work_end="16:00",
+                                        meeting_minutes=45, days_ahead=10))
+    qtbot.addWidget(dialog)
+    assert dialog.calendars.text() == "~/cal/work.ics"
+    assert (dialog.work_start.time().toString("HH:mm"), dialog.work_end.time().toString("HH:mm")) == ("08:30", "16:00")
+    assert (dialog.meeting_minutes.value(), dialog.days_ahead.value()) == (45, 10)
+    dialog.calendars.setText(" ~/cal/work.ics ;  ; /shared/team calendars ")
+    dialog.work_end.setTime(QTime(17, 30))
+    dialog.meeting_minutes.setValue(60)
+    result = dialog.result_settings()
+    assert result.calendars == ("~/cal/work.ics", "/shared/team calendars")
+    assert (result.work_start, result.work_end, result.meeting_minutes, result.days_ahead) == ("08:30", "17:30", 60, 10)
+    assert AppSettings.from_dict(result.to_dict()) == result  # what the dialog returns survives settings.json
+
+
 def test_chosen_in_the_dialog_saved_configured_and_acted_on(qtbot, tmp_path, built, monkeypatch):
     """Through ``edit_settings`` as the Settings button runs it: the choice reaches settings.json, the call
     service's configuration, and the watcher (here, with no sound server, as one line in the window)."""
