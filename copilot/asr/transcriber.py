@@ -19,7 +19,7 @@ import numpy as np
 
 from copilot.asr.guards import compression_ratio, has_loop, is_hallucination
 from copilot.asr.model import resolve_model
-from copilot.asr.vocabulary import parse_terms, prompt_text
+from copilot.asr.vocabulary import merge_terms, parse_terms, prompt_text
 from copilot.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class Transcriber:
         (``_transcribe_pieces``). Cut by whole terms to Whisper's prompt budget (copilot.asr.vocabulary). The
         call service may change it between calls without reloading the model.
         """
-        terms = parse_terms(vocabulary)
+        terms = merge_terms(parse_terms(vocabulary))
         text = prompt_text(terms, lambda s: len(self._tokenizer.encode(s)), form=self._prompt_form) if terms else ""
         prompt = list(self._tokenizer.sot_sequence) + [self._tokenizer.no_timestamps]
         if text:

@@ -96,6 +96,8 @@ def test_the_prompt_stays_within_whisper_limit_with_a_long_list(transcriber) -> 
     assert t.vocabulary_prompt is not None
     assert len(t._tokenizer.encode(" " + t.vocabulary_prompt)) <= PROMPT_TOKENS
     kept = t.vocabulary_prompt.rstrip(".").split(", ")
+    t.set_vocabulary("Acme., acme; Dana, Dana Lee")  # repeats and stray full stops do not reach the prompt
+    assert t.vocabulary_prompt == "Acme, Dana Lee."
     assert 10 < len(kept) < 300 and kept[-1] == f"Person{len(kept) - 1} Lastname{len(kept) - 1}"  # whole terms
 
 
