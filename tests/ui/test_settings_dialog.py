@@ -40,11 +40,11 @@ def test_the_calendar_and_working_hours_are_shown_and_returned(qtbot):
     assert dialog.calendars.text() == "~/cal/work.ics"
     assert (dialog.work_start.time().toString("HH:mm"), dialog.work_end.time().toString("HH:mm")) == ("08:30", "16:00")
     assert (dialog.meeting_minutes.value(), dialog.days_ahead.value()) == (45, 10)
-    dialog.calendars.setText(" ~/cal/work.ics ;  ; /shared/team calendars ")
+    dialog.calendars.setText(" ~/cal/work.ics ;  ; /srv/team calendars ")
     dialog.work_end.setTime(QTime(17, 30))
     dialog.meeting_minutes.setValue(60)
     result = dialog.result_settings()
-    assert result.calendars == ("~/cal/work.ics", "/shared/team calendars")
+    assert result.calendars == ("~/cal/work.ics", "/srv/team calendars")
     assert (result.work_start, result.work_end, result.meeting_minutes, result.days_ahead) == ("08:30", "17:30", 60, 10)
     assert AppSettings.from_dict(result.to_dict()) == result  # what the dialog returns survives settings.json
 
