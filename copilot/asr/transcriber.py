@@ -96,7 +96,8 @@ class Transcriber:
         The windowed decode gets ``<|startofprev|> terms`` before the start of the transcript (what faster-whisper
         does with ``hotwords``); a segment longer than one window is then cut at pauses into windowed decodes too
         (``_transcribe_pieces``). Cut by whole terms to Whisper's prompt budget (copilot.asr.vocabulary). The
-        call service may change it between calls without reloading the model.
+        call service may change it between calls without reloading the model. The decoder reads the prompt on
+        every segment: measured, a few names cost ~12 % more CPU per transcription, a full 223-token prompt ~30 %.
         """
         terms = merge_terms(parse_terms(vocabulary))
         text = prompt_text(terms, lambda s: len(self._tokenizer.encode(s)), form=self._prompt_form) if terms else ""

@@ -1,15 +1,16 @@
 """The names a call is likely to contain, turned into the speech model's prompt.
 
-Whisper spells a name it has never heard the way it sounds ("Priya" -> "Pria", "RevOps" -> "Rev Ops");
-told the spelling beforehand, through the previous-text prompt, it writes it that way. The terms come
-from three places, most specific first: this call (the calendar event's attendees and title), the
-user's own list in Settings, and the vertical's playbook (product, company and people names a team
-expects). The prompt has room for 223 tokens (half of Whisper's 448-token context, minus one), so the
-list is deduplicated and cut by whole terms — a name cut in half would teach the model a wrong spelling.
+Whisper spells a name it does not expect the way it sounds: on the shared calls tiny.en wrote "Priya" as "Pre",
+"RevOps" as "Brave Ops", "Deepa" as "DIPA" and "Ruth" as "Bruce". Told the names beforehand, through its
+previous-text prompt, it writes them right (55.6 % -> 90.1 % of the names in the shared calls, WER 7.89 % ->
+6.92 %: benchmarks/names.py). The terms come from three places, most specific first: this call (the calendar
+event's attendees and title), the user's own list in Settings, and the vertical's playbook (product, company and
+people names a team expects). The prompt has room for 223 tokens (half of Whisper's 448-token context, minus
+one), so the list is deduplicated and cut by whole terms — a name cut in half would teach a wrong spelling.
 
-The prompt is a plain comma-separated list ending in a full stop: measured on the shared calls
-(benchmarks/names.py) it got the names right as often as a sentence ("Call with …") did, without
-putting words that are not names in the model's mouth.
+The prompt is a plain list, "Priya, RevOps, Deepa.". Against a sentence ("A call with Priya, RevOps and
+Deepa.") on seven recordings: names 37/42 vs 36/42, WER 7.65 % vs 7.93 %, and with a wrong call's names
+WER 8.91 % vs 9.60 % (none: 9.39 %) — so the list.
 """
 
 from __future__ import annotations
