@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=60.0, help="length of the generated call (default 60)")
     parser.add_argument("--rate", type=int, default=SAMPLE_RATE, help="its sample rate (default 16000)")
     parser.add_argument("--limit-gb", type=float, default=1.2, help="fail above this peak (default 1.2 GB)")
-    parser.add_argument("--file", type=Path, help="measure this recording instead of generating one")
+    parser.add_argument("--file", type=Path, help="measure this recording (wav/flac/ogg) instead of generating one")
     parser.add_argument("--threads", type=int, default=2, help="speech model threads (default 2)")
     args = parser.parse_args(argv)
 
@@ -58,10 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         if args.file is not None:
             recording = args.file
-            seconds = sf.info(str(recording)).duration if recording.suffix.lower() in (".wav", ".flac") else float("nan")
+            info = sf.info(str(recording))  # a file soundfile reads: its length, channels and rate for the report
+            seconds, shape = info.duration, f"{info.channels}-channel at {info.samplerate} Hz"
         else:
             recording = folder / "hour.flac"
             seconds = build_recording(recording, args.minutes, args.rate)
+            shape = f"stereo at {args.rate} Hz"
         env = dict(os.environ, COPILOT_HOME=str(folder / "home"), PYTHONPATH=str(REPO))
         started = time.monotonic()
         proc = subprocess.run([sys.executable, "-m", "copilot", "analyze", str(recording), "--json", "--no-save",
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"analyze failed (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
         return 1
     utterances = len(json.loads(proc.stdout)["utterances"])
-    print(f"{seconds / 60:.1f} min stereo at {args.rate} Hz: peak {peak_gb:.3f} GB "
+    print(f"{seconds / 60:.1f} min {shape}: peak {peak_gb:.3f} GB "
           f"({peak_bytes / 2**20:.0f} MiB), {wall:.0f} s wall ({seconds / wall:.1f}x real time), "
           f"{utterances} utterances; limit {args.limit_gb} GB")
     if peak_gb > args.limit_gb:
