@@ -13,11 +13,12 @@ from pathlib import Path
 from copilot.errors import UsageError
 
 BENCHMARKS = {"analyze": "analyze_speed.py", "coach": "eval_coach.py", "live": "live_latency.py",
-              "long": "long_text.py", "captions": "captions_shared.py"}
+              "long": "long_text.py", "captions": "captions_shared.py", "auto-start": "auto_start_latency.py",
+              "names": "names.py", "mono": "diarize_mono.py", "memory": "analyze_memory.py"}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("bench", help="run a benchmark (analyze, captions, coach, live, long)")
+    p = sub.add_parser("bench", help="run a benchmark (" + ", ".join(sorted(BENCHMARKS)) + ")")
     p.add_argument("name", choices=sorted(BENCHMARKS))
     p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the benchmark")
     p.set_defaults(run=run)
