@@ -19,7 +19,7 @@ from copilot.diarize.weights import load_state
 PARTIAL_FRAMES = 160
 LAYERS = 3
 HIDDEN = 256
-BATCH = 256
+BATCH = 64
 FloatArray = np.ndarray
 
 
