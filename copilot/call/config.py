@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -38,6 +39,7 @@ class Config:
     allow_download: bool = False
     vertical: str = "sales"
     planned_minutes: int = 30
+    planned_minutes_given: bool = False  # --planned-minutes: it wins over the calendar's meeting end
     mic: str | None = None
     system_source: str | None = None
     keep_audio: bool = False
@@ -75,6 +77,16 @@ def default_data_dir(data_dir: str | os.PathLike[str] | None, environ: Mapping[s
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def parse_started_at(value: str | None) -> datetime | None:
+    """``--started-at``: an ISO 8601 date/time, or UsageError with an example."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--started-at {value!r} is not an ISO 8601 date/time (e.g. 2026-11-21T10:00)") from None
+
+
 def check_vertical(vertical: str | None) -> str:
     """The canonical vertical, or a UsageError naming the known ones."""
     name = canonical_vertical(vertical)
@@ -107,6 +119,7 @@ def build_config(*, data_dir: str | os.PathLike[str] | None = None, environ: Map
         allow_download=env.get(DOWNLOAD_ENV) == "1",
         vertical=check_vertical(vertical if vertical is not None else saved.vertical),
         planned_minutes=planned_minutes or saved.planned_minutes,
+        planned_minutes_given=planned_minutes is not None,
         mic=mic if mic is not None else saved.mic,
         system_source=system_source if system_source is not None else saved.system_source,
         keep_audio=saved.keep_audio,

@@ -14,7 +14,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from copilot.audio.frames import CallClock
     from copilot.audio.recorder import CallRecorder
     from copilot.audio.source import AudioSource
+    from copilot.calendar import CalendarEvent, CalendarSource
     from copilot.coach import Coach
     from copilot.store import Store
     from copilot.store.journal import CallJournal
@@ -66,6 +67,29 @@ def call_started_at(*, given: datetime | None = None, recorded: datetime | None 
     if when.tzinfo is not None:
         when = when.astimezone().replace(tzinfo=None)
     return when.replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class CalendarPlan:
+    """What the rep's calendar says about a call: the meeting in progress at its start and free slots to offer."""
+
+    meeting: CalendarEvent | None = None
+    slots: tuple[datetime, ...] = ()
+
+
+def attribution_note(attribution: object) -> str | None:
+    """How a mono recording's speakers were told apart, in one sentence for the verdict's notes (None when the
+    speakers came on their own channels or from a transcript)."""
+    if not isinstance(attribution, dict):
+        return None
+    if attribution.get("method") == "voice":
+        if attribution.get("rep") == "profile":
+            return "The rep's voice was recognised from their voice profile."
+        return ("Which voice is the rep's was decided by who proposes and asks more (no voice profile yet: "
+                "`copilot voice enroll`, or analyze one of the rep's stereo calls).")
+    reason = attribution.get("note")
+    return f"The voices could not be told apart by their sound ({reason})." if isinstance(reason, str) and reason \
+        else None
 
 
 @dataclass(frozen=True)
@@ -139,8 +163,9 @@ class CallService:
 
     def __init__(self, config: Config) -> None:
         self._config = config
-        self._models: dict[tuple[str, int, str], Transcriber] = {}
+        self._models: dict[tuple[str, int], Transcriber] = {}
         self._models_lock = threading.Lock()
+        self._calendar: CalendarSource | None = None
 
     @property
     def config(self) -> Config:
@@ -154,14 +179,52 @@ class CallService:
     def transcriber(self) -> Transcriber:
         """The configured speech model, loaded once per process (ModelError when it cannot be)."""
         cfg = self._config
-        key = (cfg.model or "", cfg.cpu_threads, cfg.vocabulary or "")
+        key = (cfg.model or "", cfg.cpu_threads)
         with self._models_lock:
             if key not in self._models:
                 from copilot.asr.transcriber import Transcriber
 
                 self._models[key] = Transcriber.load(cfg.model, cpu_threads=cfg.cpu_threads,
-                                                     vocabulary=cfg.vocabulary, allow_download=cfg.allow_download)
+                                                     allow_download=cfg.allow_download)
             return self._models[key]
+
+    def _transcriber_for(self, meeting: CalendarEvent | None) -> Transcriber:
+        """The speech model set, for the call about to start, to expect its names: the calendar meeting's people
+        and title, then the Settings list, then the playbook's (one call at a time uses the cached model)."""
+        from copilot.asr.vocabulary import event_terms, model_vocabulary
+
+        model = self.transcriber()
+        extra = event_terms(meeting.title, meeting.attendees) if meeting is not None else ()
+        model.set_vocabulary(model_vocabulary(self._config.vocabulary, self._config.vertical, extra=extra))
+        return model
+
+    # -- the rep's calendar ----------------------------------------------------------------------------------
+    def calendar(self) -> CalendarSource | None:
+        """The rep's calendar files (``--calendar``, Settings), or None when none are set; kept for the process so
+        a file is parsed again only when it changes."""
+        cfg = self._config
+        if not cfg.calendars:
+            return None
+        with self._models_lock:
+            if self._calendar is None or self._calendar.paths != cfg.calendars:
+                from copilot.calendar import CalendarSource
+
+                self._calendar = CalendarSource(cfg.calendars)
+            return self._calendar
+
+    def plan_from_calendar(self, started_at: datetime, report: Callable[[str], None]) -> CalendarPlan:
+        """The meeting in progress at the call's start and the first free slots after it; each calendar problem
+        (a missing or broken file) is reported in one line and the call goes on without what it held."""
+        source = self.calendar()
+        if source is None:
+            return CalendarPlan()
+        meeting = source.meeting_at(started_at)
+        slots = source.free_slots(started_at, self._config.working_hours)
+        for problem in source.problems:
+            report(problem)
+        if meeting is not None:
+            log.info("the meeting in progress: %r until %s with %s", meeting.title, meeting.end, meeting.attendees)
+        return CalendarPlan(meeting, slots)
 
     def prepare(self) -> None:
         """Load everything a call needs before it starts (the speech model, the coach's learned reader), so the
@@ -172,8 +235,8 @@ class CallService:
         default_reader()
 
     # -- live calls ----------------------------------------------------------------------------------------
-    def start_live(self, sink: EventSink) -> RunningCall:
-        """A call on the microphone and system audio chosen in the configuration."""
+    def start_live(self, sink: EventSink, *, started_at: datetime | None = None) -> RunningCall:
+        """A call on the microphone and system audio chosen in the configuration (its date: now, unless given)."""
         from copilot.audio.capture import open_live_sources
         from copilot.audio.frames import MonotonicClock
 
@@ -181,7 +244,7 @@ class CallService:
         sources, problems = open_live_sources(cfg.mic, cfg.system_source)
         if not sources:
             raise DeviceError("nothing to listen to: " + "; ".join(problems or ["no audio device found"]))
-        return self._begin(sources, MonotonicClock(), sink, call_started_at(), "live", problems)
+        return self._begin(sources, MonotonicClock(), sink, call_started_at(given=started_at), "live", problems)
 
     def start_replay(self, path: str | Path, speed: float | None, sink: EventSink, *, source: str | None = None,
                      as_live: bool = False, started_at: datetime | None = None) -> RunningCall:
@@ -203,11 +266,12 @@ class CallService:
         from copilot.asr.live import LivePipeline
 
         cfg = self._config
-        transcriber = self.transcriber()
+        plan = self.plan_from_calendar(started_at, lambda message: sink(Problem(message)))
+        transcriber = self._transcriber_for(plan.meeting)
         recorder = self._recorder(started_at, sink) if cfg.keep_audio and cfg.save else None
         journal = self._journal(started_at, source, recorder, sink) if cfg.save else None
-        session = CallSession(self._coach(started_at), on_event=sink, journal=journal)
-        closing = ClosingClock(cfg.planned_minutes * 60.0)
+        session = CallSession(self._coach(started_at, plan.slots), on_event=sink, journal=journal)
+        closing = ClosingClock(self._planned_seconds(started_at, plan.meeting))
 
         def tick(now: float) -> None:
             if closing.update(now):
@@ -229,10 +293,20 @@ class CallService:
             raise
         return call
 
-    def _coach(self, started_at: datetime) -> Coach:
+    def _coach(self, started_at: datetime, free_slots: Sequence[datetime] = ()) -> Coach:
         from copilot.coach import Coach
 
-        return Coach(started_at, self._config.vertical)
+        return Coach(started_at, self._config.vertical, free_slots=free_slots)
+
+    def _planned_seconds(self, started_at: datetime, meeting: CalendarEvent | None) -> float:
+        """How long the call is planned to last, for closing mode (T−5 min): ``--planned-minutes`` when given, else
+        until the end of the calendar's meeting in progress, else the Settings' planned length."""
+        cfg = self._config
+        if meeting is not None and not cfg.planned_minutes_given:
+            left = (meeting.end - started_at).total_seconds()
+            if left >= 60:
+                return left
+        return cfg.planned_minutes * 60.0
 
     def _journal(self, started_at: datetime, source: str, recorder: CallRecorder | None,
                  sink: EventSink) -> CallJournal | None:
@@ -257,11 +331,15 @@ class CallService:
             return None
 
     # -- files ---------------------------------------------------------------------------------------------
-    def read_call(self, path: Path, *, others: Sequence[Path] = (), progress: Progress | None = None) -> Transcript:
+    def read_call(self, path: Path, *, others: Sequence[Path] = (), progress: Progress | None = None,
+                  started_at: datetime | None = None, on_problem: Callable[[str], None] | None = None) -> Transcript:
         """A transcript as it is, or a recording transcribed (InputError for what cannot be read).
 
         ``others``: one file per participant, ``path`` the rep's and these the other party's (mixed into one
         channel); the call is then read like the stereo file of the same call. Transcripts come alone.
+        A recording is transcribed expecting the names of the calendar's meeting at the call's start (``started_at``,
+        else when the recording began: its file time less its length); a mono one tells the voices apart with the
+        rep's voice profile, which a stereo one updates unless nothing is to be kept.
         """
         from copilot.errors import InputError, UsageError
         from copilot.session.transcript import is_transcript_file, load_transcript
@@ -288,7 +366,12 @@ class CallService:
         # Decoded once, before the model loads, so a bad file fails fast.
         audio = load_participants(path, others) if others else load_audio(path)
         log.info("%s: %.0f s of audio in %d channel(s); transcribing", path, audio.duration, len(audio.channels))
-        return transcribe_recording(audio, self.transcriber(), progress=progress)
+        began = call_started_at(given=started_at, recorded=audio.mtime - timedelta(seconds=audio.duration))
+        plan = self.plan_from_calendar(began, on_problem or log.warning)
+        from copilot.diarize.profile import VoiceProfileStore
+
+        return transcribe_recording(audio, self._transcriber_for(plan.meeting), progress=progress,
+                                    voices=VoiceProfileStore(self._config.data_dir), learn_voice=self._config.save)
 
     def analyze(self, transcript: Transcript, *, source: str, started_at: datetime | None = None,
                 vertical: str | None = None, on_problem: Callable[[str], None] | None = None) -> AnalyzedCall:
@@ -305,6 +388,9 @@ class CallService:
         for u in transcript.utterances:
             coach.feed(u)
         verdict = coach.verdict()
+        note = attribution_note(transcript.meta.get("speaker_attribution"))
+        if note:
+            verdict = replace(verdict, notes=(*verdict.notes, note))
         call_id = None
         if self._config.save:
             try:

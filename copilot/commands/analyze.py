@@ -58,22 +58,17 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="which named speaker of a caption file is the rep (default: the name in Settings); "
                         "everyone else is the other party")
     p.add_argument("--threads", type=int, default=2, metavar="N", help="CPU threads for the speech model (default 2)")
+    p.add_argument("--calendar", action="append", metavar="PATH",
+                   help="the rep's calendar: an .ics file or a folder of them (repeatable; default: Settings); the "
+                        "meeting at the call's start gives the names the speech model expects")
     p.set_defaults(run=run)
 
 
-def _parse_started_at(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--started-at {value!r} is not an ISO 8601 date/time (e.g. 2026-11-21T10:00)") from None
-
-
-def read_call(service: CallService, path: Path, others: list[Path], quiet: bool) -> Transcript:
+def read_call(service: CallService, path: Path, others: list[Path], quiet: bool,
+              started_at: datetime | None = None) -> Transcript:
     """Read the transcript, or transcribe the recording (with a progress bar on stderr for long ones)."""
     if quiet:
-        return service.read_call(path, others=others)
+        return service.read_call(path, others=others, started_at=started_at, on_problem=_warn)
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
@@ -85,7 +80,7 @@ def read_call(service: CallService, path: Path, others: list[Path], quiet: bool)
             if total >= PROGRESS_MIN_SECONDS:
                 progress.update(task, description="Transcribing", completed=done, total=total)
 
-        return service.read_call(path, others=others, progress=report)
+        return service.read_call(path, others=others, progress=report, started_at=started_at, on_problem=_warn)
 
 
 def _warn(message: str) -> None:
@@ -125,19 +120,20 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from copilot.call import CallService, build_config
+    from copilot.call.config import parse_started_at
 
     path = Path(args.path)
     others = [Path(p) for p in args.others]
-    started_at = _parse_started_at(args.started_at)
+    started_at = parse_started_at(args.started_at)
     config = build_config(data_dir=args.data_dir, model=args.model, vertical=args.vertical,
                           cpu_threads=args.threads, vocabulary=args.vocabulary, save=not args.no_save,
-                          rep_name=args.rep)
+                          rep_name=args.rep, calendars=args.calendar)
     if args.out:
         from copilot.export.atomic import ensure_output_dir
 
         ensure_output_dir(Path(args.out))  # an unwritable --out fails before any work
     service = CallService(config)
-    transcript = read_call(service, path, others, quiet=not sys.stderr.isatty())
+    transcript = read_call(service, path, others, quiet=not sys.stderr.isatty(), started_at=started_at)
     source = " + ".join(str(p.resolve()) for p in (path, *others))
     with _ctrl_c_held() as stopped:
         call = service.analyze(transcript, source=source, started_at=started_at,

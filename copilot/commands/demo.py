@@ -23,6 +23,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--out", metavar="DIR", help="write the transcripts, verdict, recap email and invite here at the end")
     p.add_argument("--model", metavar="M", help="speech model (default: the bundled tiny.en)")
     p.add_argument("--compact", action="store_true", help="start in the compact always-on-top mode")
+    p.add_argument("--calendar", action="append", metavar="PATH",
+                   help="the rep's calendar: an .ics file or a folder of them (repeatable): its free slots are offered "
+                        "when proposing and locking the step")
+    p.add_argument("--started-at", metavar="ISO", help="when the call takes place (default: now)")
     p.set_defaults(run=run)
 
 
@@ -35,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
         from copilot.export.atomic import ensure_output_dir
 
         ensure_output_dir(Path(args.out))  # an unwritable --out fails before the window opens
+    from copilot.call.config import parse_started_at
+
+    parse_started_at(args.started_at)  # a bad date fails before the window opens
     from copilot.ui.demo import run_demo  # Qt is imported only here
 
     return run_demo(args)

@@ -57,7 +57,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--system", metavar="SRC", help="system-audio source (see `copilot devices`); 'none' for the microphone only")
     p.add_argument("--threads", type=int, default=1, metavar="N", help="CPU threads for the speech model (default 1)")
     p.add_argument("--planned-minutes", type=int, metavar="N",
-                   help="the planned call length: closing mode starts five minutes before its end (default: Settings, 30)")
+                   help="the planned call length: closing mode starts five minutes before its end (default: the "
+                        "calendar's meeting in progress, else Settings, 30)")
+    p.add_argument("--calendar", action="append", metavar="PATH",
+                   help="the rep's calendar: an .ics file or a folder of them (repeatable; default: Settings). Free "
+                        "slots are offered when locking the step; the meeting in progress sets the planned end and "
+                        "the names the speech model expects")
+    p.add_argument("--started-at", metavar="ISO",
+                   help="when the call takes place (default: now; with --replay, the recording's time)")
     p.set_defaults(run=run)
 
 
@@ -196,17 +203,20 @@ def run(args: argparse.Namespace) -> int:
         ensure_output_dir(Path(args.out))  # an unwritable --out fails before the call starts
     from copilot.call import CallService, build_config
 
+    from copilot.call.config import parse_started_at
+
+    started_at = parse_started_at(args.started_at)
     config = build_config(data_dir=args.data_dir, model=args.model, vertical=args.vertical, cpu_threads=args.threads,
                           mic=args.mic, system_source=args.system, planned_minutes=args.planned_minutes,
-                          save=not args.no_save)
+                          save=not args.no_save, calendars=args.calendar)
     service = CallService(config)
     printer = _Printer(args.events)
     printer.open()
     try:
         if args.replay:
-            call = service.start_replay(args.replay, speed or None, printer)
+            call = service.start_replay(args.replay, speed or None, printer, started_at=started_at)
         else:
-            call = service.start_live(printer)
+            call = service.start_live(printer, started_at=started_at)
         interrupted = _wait_for_end(call)
     finally:
         printer.close()

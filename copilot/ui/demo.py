@@ -39,17 +39,23 @@ def demo_recording() -> Path:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from copilot.call.config import parse_started_at
+
     recording = demo_recording()
+    started_at = parse_started_at(getattr(args, "started_at", None))
+    calendars = tuple(Path(c).expanduser() for c in (getattr(args, "calendar", None) or ()))
 
     def replay(service: CallService, sink: EventSink) -> CallHandle:
-        return service.start_replay(recording, args.speed, sink, source="demo", as_live=True)
+        return service.start_replay(recording, args.speed, sink, source="demo", as_live=True, started_at=started_at)
 
     app = build_app(getattr(args, "data_dir", None), title="Call Copilot — demo", speed=args.speed,
                     start_call=replay, model=args.model)
     settings = replace(app.settings, planned_minutes=DEMO_PLANNED_MINUTES, vertical="sales",
                        model=args.model or app.settings.model)
     app.settings = app.window.settings = settings
-    app.service.reconfigure(replace(app.service.config, planned_minutes=DEMO_PLANNED_MINUTES, vertical="sales"))
+    demo_config = replace(app.service.config, planned_minutes=DEMO_PLANNED_MINUTES, planned_minutes_given=True,
+                          vertical="sales")
+    app.service.reconfigure(replace(demo_config, calendars=calendars) if calendars else demo_config)
     app.model.set_planned_length(DEMO_PLANNED_MINUTES * 60.0)
     exit_code = {"rc": 0}
 
