@@ -151,8 +151,10 @@ class LivePipeline:
     def __init__(self, sources: Sequence[AudioSource], transcriber: SpeechToText, session: Session,
                  clock: CallClock, on_event: SignalSink | None = None, config: LiveConfig | None = None,
                  recorder: Any | None = None, on_tick: Callable[[float], None] | None = None,
-                 on_done: Callable[[], None] | None = None) -> None:
+                 on_done: Callable[[], None] | None = None,
+                 on_final_audio: Callable[[str, np.ndarray], None] | None = None) -> None:
         self.sources = list(sources)
+        self.on_final_audio = on_final_audio  # each kept final's speaker and audio (the rep's voice profile)
         self.on_tick = on_tick  # the call clock, from the capture loop (the closing-mode clock listens)
         self.on_done = on_done  # once, from the worker, after the last final is in the session
         self.recorder = recorder  # copilot.audio.recorder.CallRecorder when the user keeps the audio
@@ -421,6 +423,8 @@ class LivePipeline:
                 log.info("dropped a rep line that repeats the other party: %r", text)
                 return
             self._dupes.remember(utterance)
+        if self.on_final_audio is not None:
+            self.on_final_audio(seg.speaker, np.asarray(seg.audio))
         try:
             self.session.add(utterance, emitted_at)
         except RuntimeError:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from copilot.audio.recorder import CallRecorder
     from copilot.audio.source import AudioSource
     from copilot.calendar import CalendarEvent, CalendarSource
+    from copilot.diarize.sample import VoiceSample
     from copilot.coach import Coach
     from copilot.store import Store
     from copilot.store.journal import CallJournal
@@ -125,8 +126,10 @@ class RunningCall:
     verdict is published (``Finished``); the pipeline's own worker does that, no thread of its own."""
 
     def __init__(self, service: CallService, pipeline: LivePipeline, session: CallSession,
-                 journal: CallJournal | None, recorder: CallRecorder | None, started_at: datetime) -> None:
+                 journal: CallJournal | None, recorder: CallRecorder | None, started_at: datetime,
+                 voice: VoiceSample | None = None) -> None:
         self.service = service
+        self.voice = voice
         self.pipeline = pipeline
         self.session = session
         self.journal = journal
@@ -141,6 +144,10 @@ class RunningCall:
             if self.recorder is not None:
                 self.recorder.close()
             self.verdict = self.session.finish()
+            if self.voice is not None:
+                from copilot.diarize.profile import VoiceProfileStore
+
+                self.voice.enrol(VoiceProfileStore(self.service.config.data_dir))
         finally:
             self._ended.set()
 
@@ -277,8 +284,10 @@ class CallService:
             if closing.update(now):
                 sink(ClosingMode(now, closing.planned_end_s))
 
-        pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink, recorder=recorder, on_tick=tick)
-        call = RunningCall(self, pipeline, session, journal, recorder, started_at)
+        voice = self._voice_sample(sources)
+        pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink, recorder=recorder, on_tick=tick,
+                                on_final_audio=voice.add if voice is not None else None)
+        call = RunningCall(self, pipeline, session, journal, recorder, started_at, voice)
         pipeline.on_done = call._on_pipeline_done
         sink(Started(started_at.isoformat(), source, cfg.vertical))
         for message in problems:
@@ -292,6 +301,15 @@ class CallService:
                 recorder.close()
             raise
         return call
+
+    def _voice_sample(self, sources: Sequence[AudioSource]) -> VoiceSample | None:
+        """The rep's speech to keep their voice profile fresh: only when the two sides come from separate sources
+        (the microphone is then the rep alone) and the user keeps calls."""
+        if not self._config.save or {s.speaker for s in sources} < {"rep", "prospect"}:
+            return None
+        from copilot.diarize.sample import VoiceSample
+
+        return VoiceSample()
 
     def _coach(self, started_at: datetime, free_slots: Sequence[datetime] = ()) -> Coach:
         from copilot.coach import Coach
