@@ -94,6 +94,17 @@ def attribution_note(attribution: object) -> str | None:
 
 
 @dataclass(frozen=True)
+class VoiceStatus:
+    """The rep's voice profile as the app shows it: the seconds of speech behind it and when it last changed."""
+
+    seconds: float
+    updated: str
+
+    def describe(self) -> str:
+        return f"enrolled from {self.seconds:.0f} s of your speech (updated {self.updated[:10]})"
+
+
+@dataclass(frozen=True)
 class AnalyzedCall:
     """A recording or transcript after analysis: what was said, when the call was, and the verdict."""
 
@@ -449,6 +460,27 @@ class CallService:
             calls = {c.id: c for c in store.list_calls()}
         return [RecoveredCall(i, calls[i].started_at if i in calls else "",
                               calls[i].utterance_count if i in calls else 0) for i in found]
+
+    # -- the rep's voice -------------------------------------------------------------------------------------
+    def voice_profile(self) -> VoiceStatus | None:
+        """What the rep's voice profile rests on, or None when there is none yet."""
+        from copilot.diarize.profile import VoiceProfileStore
+
+        profile = VoiceProfileStore(self._config.data_dir).load()
+        return VoiceStatus(profile.seconds, profile.updated) if profile is not None else None
+
+    def enrol_voice(self, seconds: int = 20) -> VoiceStatus:
+        """Record ``seconds`` of the rep from the configured microphone and make their voice profile from it
+        (DeviceError when the microphone cannot be opened, InputError when too little speech was heard)."""
+        from copilot.diarize.enrol import enrol_audio, record_microphone
+        from copilot.diarize.profile import VoiceProfileStore
+        from copilot.store.paths import ensure_private_dir
+
+        mic = self._config.mic
+        audio = record_microphone(seconds, int(mic) if mic and mic.isdigit() else mic)  # an index, or part of a name
+        ensure_private_dir(self._config.data_dir)
+        profile = enrol_audio(VoiceProfileStore(self._config.data_dir), audio, "the microphone")
+        return VoiceStatus(profile.seconds, profile.updated)
 
     def devices(self) -> DeviceReport:
         """The microphones and system-audio sources (``copilot devices`` and the settings dialog)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from copilot.errors import UsageError
 
 if TYPE_CHECKING:
+    from copilot.call import Config
     from copilot.diarize.profile import VoiceProfileStore
 
 
@@ -43,9 +44,10 @@ def run(args: argparse.Namespace) -> int:
     action = getattr(args, "voice_action", None)
     if action is None:
         raise UsageError("say what to do: copilot voice enroll|show|forget")
-    store = VoiceProfileStore(build_config(data_dir=args.data_dir).data_dir)
+    config = build_config(data_dir=args.data_dir, mic=getattr(args, "mic", None))
+    store = VoiceProfileStore(config.data_dir)
     if action == "enroll":
-        return _enroll(args, store)
+        return _enroll(args, store, config)
     if action == "forget":
         print("voice profile deleted" if store.forget() else "there was no voice profile")
         return 0
@@ -62,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _enroll(args: argparse.Namespace, store: VoiceProfileStore) -> int:
-    from copilot.diarize.enrol import MAX_RECORD_S, MIN_RECORD_S, enrol_audio, enrol_file, record_microphone
+def _enroll(args: argparse.Namespace, store: VoiceProfileStore, config: Config) -> int:
+    from copilot.call import CallService
+    from copilot.diarize.enrol import MAX_RECORD_S, MIN_RECORD_S, enrol_file
 
     if args.file and args.seconds is not None:
         raise UsageError("give a FILE or --seconds, not both")
@@ -74,7 +77,8 @@ def _enroll(args: argparse.Namespace, store: VoiceProfileStore) -> int:
         if not MIN_RECORD_S <= seconds <= MAX_RECORD_S:
             raise UsageError(f"--seconds must be between {MIN_RECORD_S} and {MAX_RECORD_S}")
         sys.stderr.write(f"Recording {seconds} s from the microphone: speak as you would on a call…\n")
-        mic = int(args.mic) if args.mic and args.mic.isdigit() else args.mic
-        profile = enrol_audio(store, record_microphone(seconds, mic), "the microphone")
+        status = CallService(config).enrol_voice(seconds)  # the same as Settings' "Record 20 s"
+        print(f"voice profile saved to {store.path} ({status.seconds:.0f} s of speech)")
+        return 0
     print(f"voice profile saved to {store.path} ({profile.seconds:.0f} s of speech)")
     return 0

@@ -125,9 +125,19 @@ def _say_recovered(app: App, found: list[RecoveredCall]) -> None:
 
 
 def edit_settings(app: App) -> None:
-    from copilot.ui.settings_dialog import SettingsDialog
+    from copilot.ui.settings_dialog import ENROL_SECONDS, SettingsDialog
 
-    dialog = SettingsDialog(app.settings, app.window, devices=app.service.devices)
+    def enrol(done: Callable[[str], None], failed: Callable[[str], None]) -> None:
+        app.jobs.run(lambda: app.service.enrol_voice(ENROL_SECONDS), lambda status: done(status.describe()),
+                     lambda exc: failed(str(exc)), what="enrolling your voice")
+
+    try:
+        profile = app.service.voice_profile()
+    except CopilotError as exc:
+        log.warning("the voice profile cannot be read: %s", exc)
+        profile = None
+    dialog = SettingsDialog(app.settings, app.window, devices=app.service.devices,
+                            voice=profile.describe() if profile is not None else None, enrol_voice=enrol)
     if not dialog.exec():
         return
     app.settings = dialog.result_settings()

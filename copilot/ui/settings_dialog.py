@@ -38,6 +38,9 @@ from copilot.coach.playbook import VERTICALS
 log = logging.getLogger(__name__)
 
 DEFAULT = "(system default)"
+ENROL_SECONDS = 20
+NOT_ENROLLED = "not enrolled: in a mono recording, the side that proposes and asks more is taken for you"
+EnrolVoice = Callable[[Callable[[str], None], Callable[[str], None]], None]  # (on_done(status), on_failed(message))
 AUDIO_RECORDING_AVAILABLE = True  # copilot.audio.recorder keeps a stereo FLAC in <data>/recordings
 LOOPBACK_GUIDANCE = {
     "linux": "Linux: the other party is heard through the PulseAudio/PipeWire monitor of your speakers "
@@ -72,7 +75,10 @@ class SettingsDialog(QDialog):
     """Edits an ``AppSettings``; ``result_settings()`` returns the new one."""
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None,
-                 devices: Callable[[], Any] | None = None) -> None:
+                 devices: Callable[[], Any] | None = None, voice: str | None = None,
+                 enrol_voice: EnrolVoice | None = None) -> None:
+        """``voice``: what the rep's voice profile rests on (None: not enrolled); ``enrol_voice(done, failed)``
+        records the rep in the background and answers on the GUI thread."""
         super().__init__(parent)
         self.setWindowTitle("Call Copilot — Settings")
         self._settings = settings
@@ -157,6 +163,20 @@ class SettingsDialog(QDialog):
         calendar_note.setWordWrap(True)
         calendar_note.setObjectName("guidance")
 
+        self.voice_status = QLabel(voice or NOT_ENROLLED)
+        self.voice_status.setWordWrap(True)
+        self.voice_status.setObjectName("guidance")
+        self.enrol = QPushButton(f"Record {ENROL_SECONDS} s")
+        self.enrol.setToolTip("Speak naturally for 20 seconds: your voice profile tells you apart from the other "
+                              "party in mono recordings. It is kept on this computer and refreshed from the "
+                              "microphone of your calls.")
+        self.enrol.setEnabled(enrol_voice is not None)
+        self._enrol_voice = enrol_voice
+        self.enrol.clicked.connect(self._start_enrolment)
+        voice_row = QHBoxLayout()
+        voice_row.addWidget(self.voice_status, 1)
+        voice_row.addWidget(self.enrol)
+
         form = QFormLayout()
         form.addRow("Microphone (you)", self.mic)
         form.addRow("System audio (them)", self.system)
@@ -171,6 +191,7 @@ class SettingsDialog(QDialog):
         form.addRow("", auto_note)
         form.addRow("Your name (as caption files write it)", self.rep_name)
         form.addRow("Names and terms to expect", self.vocabulary)
+        form.addRow("Your voice", voice_row)
         form.addRow("Your calendar", calendar_row)
         form.addRow("Working hours", hours_row)
         form.addRow("Usual meeting length", self.meeting_minutes)
@@ -198,6 +219,21 @@ class SettingsDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, "Data folder", self.data_dir.text())
         if folder:
             self.data_dir.setText(folder)
+
+    def _start_enrolment(self) -> None:
+        if self._enrol_voice is None:
+            return
+        self.enrol.setEnabled(False)
+        self.voice_status.setText(f"Recording — speak naturally for {ENROL_SECONDS} seconds…")
+        self._enrol_voice(self._enrolled, self._not_enrolled)
+
+    def _enrolled(self, status: str) -> None:
+        self.voice_status.setText(status)
+        self.enrol.setEnabled(True)
+
+    def _not_enrolled(self, message: str) -> None:
+        self.voice_status.setText(f"Not enrolled: {message}")
+        self.enrol.setEnabled(True)
 
     def _add_calendar(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Your calendar", "", "iCalendar (*.ics);;All files (*)")

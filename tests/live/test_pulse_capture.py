@@ -118,3 +118,22 @@ def test_live_capture_hears_both_sides_with_the_right_speakers(pulse, testdata, 
     assert wer(pairs) < 0.25, pairs
     # Every line lands on the right side: no rep words inside the other party's text, and the reverse.
     assert wer([pairs[0]]) < 0.35 and wer([pairs[1]]) < 0.35
+
+
+def test_voice_enrolment_from_the_microphone(pulse, testdata, tmp_path: Path) -> None:
+    """``copilot voice enroll --seconds N`` (and Settings' "Record 20 s", the same service call) records the rep from
+    the default microphone and keeps their voice profile."""
+    data, _ = sf.read(str(testdata / "calls" / "sales-04.flac"), dtype="float32")
+    rep_wav = _wav(tmp_path / "rep.wav", data[:, 0], lead=0.5)
+    home = tmp_path / "home"
+    player = subprocess.Popen(["paplay", "--device=micsink", str(rep_wav)], env=pulse)
+    try:
+        enrol = subprocess.run([sys.executable, "-m", "copilot", "--data-dir", str(home), "voice", "enroll",
+                                "--seconds", "14"], env=pulse, cwd=REPO, capture_output=True, text=True, timeout=120)
+    finally:
+        player.kill()
+    assert enrol.returncode == 0, enrol.stderr
+    shown = subprocess.run([sys.executable, "-m", "copilot", "--data-dir", str(home), "voice", "show", "--json"],
+                           env=pulse, cwd=REPO, capture_output=True, text=True, timeout=60)
+    profile = json.loads(shown.stdout)
+    assert profile["seconds"] >= 5, profile

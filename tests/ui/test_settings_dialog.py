@@ -78,3 +78,27 @@ def test_chosen_in_the_dialog_saved_configured_and_acted_on(qtbot, tmp_path, bui
     assert (config.auto_start, config.rep_name, config.vocabulary) == ("ask", "Dana Lee", "Acme Corp, Priya Raman")
     assert app.auto_start.mode == "ask" and not app.auto_start.watching
     assert "no PulseAudio/PipeWire server answered" in app.window.problem.text()
+
+
+def test_your_voice_shows_the_profile_and_records_on_demand(qtbot):
+    """The dialog's part of enrolment: what the profile rests on, "Record 20 s" disabled while it records, and the
+    answer shown (the recording itself is the service's, tested against a real microphone in tests/live)."""
+    asked = []
+
+    def enrol(done, failed):
+        asked.append((done, failed))
+
+    dialog = SettingsDialog(AppSettings(), enrol_voice=enrol)
+    qtbot.addWidget(dialog)
+    assert dialog.voice_status.text().startswith("not enrolled")
+    dialog.enrol.click()
+    assert len(asked) == 1 and not dialog.enrol.isEnabled()
+    assert "speak naturally" in dialog.voice_status.text()
+    asked[0][1]("the microphone: only 2 s of speech")
+    assert dialog.voice_status.text() == "Not enrolled: the microphone: only 2 s of speech" and dialog.enrol.isEnabled()
+    dialog.enrol.click()
+    asked[1][0]("enrolled from 19 s of your speech (updated 2026-12-02)")
+    assert dialog.voice_status.text().startswith("enrolled from 19 s") and dialog.enrol.isEnabled()
+    shown = SettingsDialog(AppSettings(), voice="enrolled from 45 s of your speech (updated 2026-11-30)")
+    qtbot.addWidget(shown)
+    assert shown.voice_status.text().startswith("enrolled from 45 s") and not shown.enrol.isEnabled()
