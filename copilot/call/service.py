@@ -113,6 +113,7 @@ class AnalyzedCall:
     vertical: str
     verdict: Verdict
     call_id: int | None = None  # in the history, when it was saved
+    meeting: CalendarEvent | None = None  # the rep's calendar's meeting at the call's start, when there is one
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class RunningCall:
                  voice: VoiceSample | None = None) -> None:
         self.service = service
         self.voice = voice
+        self.meeting: CalendarEvent | None = None  # the calendar's meeting in progress at the start (title, people)
         self.pipeline = pipeline
         self.session = session
         self.journal = journal
@@ -299,6 +301,7 @@ class CallService:
         pipeline = LivePipeline(sources, transcriber, session, clock, on_event=sink, recorder=recorder, on_tick=tick,
                                 on_final_audio=voice.add if voice is not None else None)
         call = RunningCall(self, pipeline, session, journal, recorder, started_at, voice)
+        call.meeting = plan.meeting
         pipeline.on_done = call._on_pipeline_done
         sink(Started(started_at.isoformat(), source, cfg.vertical))
         for message in problems:
@@ -428,7 +431,9 @@ class CallService:
                                               vertical=canonical)
             except CopilotError as exc:
                 (on_problem or log.warning)(f"the call was not saved to the history: {exc}")
-        return AnalyzedCall(transcript, when, canonical, verdict, call_id)
+        meeting = self.plan_from_calendar(when, log.info).meeting if self._config.calendars else None  # (its problems
+        # were said when the recording was read)
+        return AnalyzedCall(transcript, when, canonical, verdict, call_id, meeting)
 
     # -- the history ---------------------------------------------------------------------------------------
     def open_store(self) -> Store:

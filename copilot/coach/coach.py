@@ -415,7 +415,8 @@ class Coach:
                                          or slot.mention.part is not None or slot.mention.kind == "duration")
         trigger = focal.trigger.text if focal.trigger is not None and focal.time_kind == "trigger" else None
         return NextStep(action=self._shown_action(focal), when=when, trigger=trigger, agreed_by=tuple(agreed),
-                        evidence=tuple(self._ev(k) for k in ev_idx), when_has_time=has_time)
+                        evidence=tuple(self._ev(k) for k in ev_idx), when_has_time=has_time,
+                        length_minutes=focal.length_minutes, attendees=tuple(focal.attendees))
 
     def _turn_text(self, k: int) -> str:
         ks = [k]

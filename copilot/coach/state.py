@@ -63,6 +63,8 @@ class NextStep:
     agreed_by: tuple[str, ...]
     evidence: tuple[Evidence, ...] = ()
     when_has_time: bool = True  # False when only a day was said ("friday"): ``when`` is then a date, all day
+    length_minutes: int | None = None  # the length said ("forty-five minutes" → 45), for the invite
+    attendees: tuple[str, ...] = ()  # who was named to attend ("you", "marcus", "your cfo"), as normalised words
 
 
 @dataclass(frozen=True)

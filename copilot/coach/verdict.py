@@ -55,7 +55,8 @@ def next_step_dict(ns: NextStep | None) -> dict[str, Any] | None:
     if when is not None and not ns.when_has_time:
         when = when[:10]  # only a day was said: an ISO date, which the calendar invite makes an all-day event
     return {"action": ns.action, "when": when, "trigger": ns.trigger, "agreed_by": list(ns.agreed_by),
-            "evidence": _evidence(ns.evidence)}
+            "evidence": _evidence(ns.evidence), "length_minutes": ns.length_minutes,
+            "attendees": list(ns.attendees)}
 
 
 def coaching_dict(m: CoachingMoment) -> dict[str, Any]:
@@ -244,7 +245,11 @@ def verdict_from_json(data: Any) -> Verdict:
         next_step = NextStep(action=ns_in.get("action") if isinstance(ns_in.get("action"), str) else None, when=when,
                              trigger=ns_in.get("trigger") if isinstance(ns_in.get("trigger"), str) else None,
                              agreed_by=tuple(str(a) for a in agreed), evidence=_evidence_from(ns_in.get("evidence")),
-                             when_has_time=has_time)
+                             when_has_time=has_time,
+                             length_minutes=ns_in["length_minutes"] if isinstance(ns_in.get("length_minutes"), int)
+                             and not isinstance(ns_in.get("length_minutes"), bool) else None,
+                             attendees=tuple(a for a in ns_in.get("attendees") or () if isinstance(a, str))
+                             if isinstance(ns_in.get("attendees"), list) else ())
     level = d.get("commitment_level")
     metrics_in: dict[str, Any] = d["metrics"] if isinstance(d.get("metrics"), dict) else {}
     state = CloseState(
