@@ -5,13 +5,14 @@ files."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from call_helpers import Sink
 
 from copilot.call import CallService, build_config
 from copilot.call.events import ClosingMode, Problem, StateChanged
@@ -51,23 +52,6 @@ ATTENDEE:mailto:marcus.chen@acme.example\r
 END:VEVENT\r
 END:VCALENDAR\r
 """
-
-
-class Sink(list):  # type: ignore[type-arg]
-    def __init__(self) -> None:
-        super().__init__()
-        self.lock = threading.Lock()
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __call__(self, event: object) -> None:
-        with self.lock:
-            self.append(event)
-
-    def of(self, kind: type) -> list[Any]:
-        with self.lock:
-            return [e for e in self if isinstance(e, kind)]
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from call_helpers import Sink
 
 from copilot.call import CallService, RecoveredCall, build_config, call_started_at
 from copilot.call.events import ClosingMode, Finished, Problem, Started, StateChanged, Transcribed
@@ -33,25 +34,6 @@ def service(home: Path, **changes: Any) -> CallService:
 def dated(path: Path, when: datetime) -> Path:
     os.utime(path, (when.timestamp(), when.timestamp()))
     return path
-
-
-class Sink(list):
-    """An EventSink that records; the pipeline calls it from its threads."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lock = threading.Lock()
-
-    def __bool__(self) -> bool:  # a sink is a sink, even before its first event
-        return True
-
-    def __call__(self, event: object) -> None:
-        with self.lock:
-            self.append(event)
-
-    def of(self, kind: type) -> list[Any]:
-        with self.lock:
-            return [e for e in self if isinstance(e, kind)]
 
 
 # -- the call's date (DESIGN.md): given > the transcript's > the recording's time > now ------------------------

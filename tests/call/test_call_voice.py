@@ -4,24 +4,15 @@ leaves the profile alone. Real pipeline, real speaker model."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from call_helpers import Sink
+
 from copilot.call import CallService, build_config
 from copilot.diarize.profile import VoiceProfileStore
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.events: list[object] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, event: object) -> None:
-        with self.lock:
-            self.events.append(event)
 
 
 @pytest.fixture(scope="module")
