@@ -3,4 +3,4 @@
 Kept apart from ``copilot.cli`` so that each command's wiring sits beside nothing else.
 """
 
-COMMANDS = ("analyze", "live", "demo", "history", "devices", "bench", "voice")
+COMMANDS = ("analyze", "live", "demo", "history", "devices", "bench", "voice", "followups")

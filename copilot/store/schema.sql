@@ -72,3 +72,19 @@ SELECT c.id, j.key, json_extract(j.value, '$.t'),
        json_extract(j.value, '$.try')
   FROM calls AS c, json_each(CASE WHEN json_valid(c.verdict_json) THEN c.verdict_json ELSE '{}' END, '$.coaching') AS j
  WHERE json_valid(c.verdict_json) AND json_type(c.verdict_json, '$.coaching') = 'array';
+
+-- migration 3: the follow-ups each call leaves (recap, materials, confirmation, follow-up), due, done or snoozed
+-- (calls recorded before this migration get none: their cadence is in the past)
+CREATE TABLE followups (
+    id            INTEGER PRIMARY KEY,
+    call_id       INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+    idx           INTEGER NOT NULL,                      -- its place among the call's follow-ups
+    kind          TEXT    NOT NULL CHECK (kind IN ('recap', 'materials', 'confirmation', 'follow_up')),
+    due           TEXT    NOT NULL,                      -- ISO 8601, local time, to the second; a snooze moves it
+    original_due  TEXT    NOT NULL,                      -- the due time the call gave it
+    what          TEXT    NOT NULL,
+    done          INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+    done_at       TEXT,
+    UNIQUE (call_id, idx)
+);
+CREATE INDEX followups_by_due ON followups (done, due, id);

@@ -24,6 +24,7 @@ from typing import Any
 from copilot.coach.state import CRITERIA, STAGES, Verdict
 from copilot.coach.verdict import next_step_dict
 from copilot.errors import InputError, OutputError
+from copilot.followups import FollowUp, StoredFollowUp, followups_for
 from copilot.session.utterance import SPEAKERS, Utterance
 from copilot.store import db, patterns
 from copilot.store.paths import data_dir as resolve_data_dir
@@ -81,15 +82,21 @@ class Store:
     def save_call(self, utterances: Iterable[Utterance], verdict: Verdict | None, *,
                   started_at: datetime | str, source: str, vertical: str | None = "sales",
                   status: str = "complete", audio_path: str | Path | None = None,
-                  journal_id: str | None = None) -> int:
+                  journal_id: str | None = None, followups: Iterable[FollowUp] | None = None) -> int:
         """Record one call; return its id. ``verdict`` None: the call was not analyzed.
 
         The verdict is kept as DESIGN.md's JSON without ``utterances`` (the utterances table holds them once).
         With ``journal_id``, saving the same journal twice returns the first call's id (recovery is idempotent).
+        The call's follow-ups (``copilot.followups``) are saved with it in the same transaction: ``followups`` when
+        the caller derived them (knowing more, e.g. the calendar meeting's people), else derived here from the
+        verdict and the transcript — none for a call without a verdict.
         """
         if status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+        utterances = list(utterances)
         rows = [_utterance_row(i, u) for i, u in enumerate(utterances)]
+        todo = list(followups) if followups is not None else _derive_followups(verdict, utterances, started_at,
+                                                                               vertical or "sales")
         verdict_json = None
         if verdict is not None:
             stored = verdict.to_json()
@@ -118,12 +125,78 @@ class Store:
                 conn.executemany('INSERT INTO coaching (call_id, idx, t, kind, category, message, "try") '
                                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
                                  [(call_id, i, *c) for i, c in enumerate(_coaching(verdict))])
+            _insert_followups(conn, call_id, todo)
             return call_id
 
         with self._lock:
             call_id = db.write(self._conn, insert, where=f"the history {self.path}")
         log.info("saved call %d (%s, %s, %d utterances)", call_id, source, status, len(rows))
         return call_id
+
+    def save_followups(self, call_id: int, followups: Iterable[FollowUp]) -> list[int]:
+        """Replace the follow-ups of a saved call that are not done yet (a caller that knows more re-derives
+        them); return the new ids. Done ones stay as they were."""
+        todo = list(followups)
+
+        def replace_(conn: sqlite3.Connection) -> list[int]:
+            if conn.execute("SELECT 1 FROM calls WHERE id = ?", (int(call_id),)).fetchone() is None:
+                raise InputError(f"no call with id {call_id} in the history")
+            conn.execute("DELETE FROM followups WHERE call_id = ? AND done = 0", (int(call_id),))
+            return _insert_followups(conn, int(call_id), todo)
+
+        with self._lock:
+            return db.write(self._conn, replace_, where=f"the history {self.path}")
+
+    def list_followups(self, *, include_done: bool = False, call_id: int | None = None) -> list[StoredFollowUp]:
+        """The follow-ups across calls, soonest due first (done ones only with ``include_done``)."""
+        where, params = [], []
+        if not include_done:
+            where.append("done = 0")
+        if call_id is not None:
+            where.append("call_id = ?")
+            params.append(int(call_id))
+        sql = ("SELECT id, call_id, kind, due, what, done, original_due FROM followups"
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY due, id")
+
+        def query(conn: sqlite3.Connection) -> list[StoredFollowUp]:
+            return [_stored_followup(row) for row in conn.execute(sql, tuple(params))]
+
+        with self._lock:
+            return db.read(self._conn, query, where=f"the history {self.path}")
+
+    def get_followup(self, followup_id: int) -> StoredFollowUp:
+        """One follow-up by its id (InputError when there is none)."""
+
+        def query(conn: sqlite3.Connection) -> StoredFollowUp:
+            row = conn.execute("SELECT id, call_id, kind, due, what, done, original_due FROM followups WHERE id = ?",
+                               (int(followup_id),)).fetchone()
+            if row is None:
+                raise InputError(f"no follow-up with id {followup_id}")
+            return _stored_followup(row)
+
+        with self._lock:
+            return db.read(self._conn, query, where=f"the history {self.path}")
+
+    def mark_followup_done(self, followup_id: int, done: bool = True) -> StoredFollowUp:
+        """Mark a follow-up done (or not done again); return it as it now is."""
+        stamp = datetime.now().replace(microsecond=0).isoformat() if done else None
+        self._update_followup(followup_id, "done = ?, done_at = ?", (int(done), stamp))
+        return self.get_followup(followup_id)
+
+    def snooze_followup(self, followup_id: int, until: datetime | str) -> StoredFollowUp:
+        """Move a follow-up's due time to ``until`` (local time); return it as it now is."""
+        due = normalize_started_at(until)
+        self._update_followup(followup_id, "due = ?", (due,))
+        return self.get_followup(followup_id)
+
+    def _update_followup(self, followup_id: int, assignments: str, values: tuple[Any, ...]) -> None:
+        def update(conn: sqlite3.Connection) -> int:
+            return conn.execute(f"UPDATE followups SET {assignments} WHERE id = ?",
+                                (*values, int(followup_id))).rowcount
+
+        with self._lock:
+            if db.write(self._conn, update, where=f"the history {self.path}") == 0:
+                raise InputError(f"no follow-up with id {followup_id}")
 
     def call_for_journal(self, journal_id: str) -> int | None:
         """The id of the call saved from this journal, if it was."""
@@ -237,6 +310,38 @@ def normalize_started_at(value: datetime | str) -> str:
     if value.tzinfo is not None:
         value = value.astimezone().replace(tzinfo=None)
     return value.replace(microsecond=0).isoformat()
+
+
+def _derive_followups(verdict: Verdict | None, utterances: list[Utterance], started_at: datetime | str,
+                      vertical: str) -> list[FollowUp]:
+    """The call's follow-ups from its verdict and transcript; a bug in deriving them is logged and costs only
+    the follow-ups, never the call."""
+    if verdict is None:
+        return []
+    try:
+        return list(followups_for(verdict, utterances, datetime.fromisoformat(normalize_started_at(started_at)),
+                                  vertical=vertical))
+    except Exception:
+        log.exception("could not derive the follow-ups of a call; it is saved without them")
+        return []
+
+
+def _insert_followups(conn: sqlite3.Connection, call_id: int, followups: list[FollowUp]) -> list[int]:
+    start = conn.execute("SELECT coalesce(max(idx) + 1, 0) FROM followups WHERE call_id = ?", (call_id,)).fetchone()[0]
+    ids = []
+    for k, f in enumerate(followups):
+        due = normalize_started_at(f.due)
+        cur = conn.execute("INSERT INTO followups (call_id, idx, kind, due, original_due, what) VALUES (?, ?, ?, ?, ?, ?)",
+                           (call_id, int(start) + k, f.kind, due, due, f.what))
+        ids.append(int(cur.lastrowid or 0))
+    return ids
+
+
+def _stored_followup(row: tuple[Any, ...]) -> StoredFollowUp:
+    fid, call_id, kind, due, what, done, original = row
+    return StoredFollowUp(id=int(fid), call_id=int(call_id), kind=str(kind), due=datetime.fromisoformat(str(due)),
+                          what=str(what), done=bool(done),
+                          original_due=datetime.fromisoformat(str(original)) if original else None)
 
 
 def _utterance_row(idx: int, u: Utterance) -> tuple[int, str, float, float, str]:
