@@ -29,6 +29,7 @@ SHA256 = {  # as committed (tests/coach/heldout/README.md): the held-out endings
     "heldout_e.jsonl": "5cc59b6ba84fd24388f60fd5402b289d45c99cfb3d1d8c2283193060e9adde54",
     "heldout_f.jsonl": "27e2aeabdbcdd8339a09a118ed0bb0311b9b86ca3d11b16096e3668ac9a45563",
     "heldout_g.jsonl": "54d91638afa3878158cb76c9865e182d43c9ea5f4fc63191b42d76dc1e726d60",
+    "suggest/suggest_a.jsonl": "41d55728bb9b3cc4cdcf4e33065eaceb27da25e38918059e6895b06c69e41f5d",  # the suggested step
 }
 CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
 
