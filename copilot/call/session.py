@@ -10,13 +10,18 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from copilot.call.events import EventSink, Finished, Problem, StateChanged, Transcribed
+from copilot.call.events import EventSink, Finished, InviteReady, Problem, StateChanged, Transcribed
 from copilot.coach import Coach
 from copilot.coach.state import CloseState, Verdict
-from copilot.errors import OutputError
+from copilot.errors import CopilotError, OutputError
+from copilot.export.invite import InviteWriter
 from copilot.session.utterance import Utterance
+
+if TYPE_CHECKING:
+    from copilot.calendar import CalendarEvent
+    from copilot.call.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +44,17 @@ class CallSession:
 
     Thread-safe: the transcriber worker calls ``add``; another thread may call ``finish``. A bug in the coach
     is logged and shown as a bug; the utterance is kept and shown all the same.
+
+    As soon as the other side agrees a step with a date and a time, its invite is written (``invites``; by default
+    into a private temporary folder) and ``InviteReady`` published, while the call is still on; again whenever the
+    agreed time or length changes, never for a time that was only proposed.
     """
 
-    def __init__(self, coach: Coach, on_event: EventSink | None = None, journal: Journal | None = None) -> None:
+    def __init__(self, coach: Coach, on_event: EventSink | None = None, journal: Journal | None = None,
+                 invites: InviteWriter | None = None) -> None:
         self._coach = coach
+        self._invites = invites or InviteWriter(None, coach.call_date, vertical=coach.vertical)
+        self._invite_key: tuple[datetime, int | None] | None = None  # the agreed time and length last written
         self._emit = on_event or (lambda event: None)
         self._journal = journal
         self._journal_failed = False
@@ -87,7 +99,38 @@ class CallSession:
             self._emit(Problem(bug, bug=True))
         if state != before:
             self._emit(StateChanged(state, emitted_at))
+            self._offer_invite(state, emitted_at)
         return state
+
+    @property
+    def invites(self) -> InviteWriter:
+        return self._invites
+
+    def _offer_invite(self, state: CloseState, t: float) -> None:
+        """Write and publish the invite when a step with a time is newly agreed (or its time or length changed)."""
+        step = state.next_step
+        if not state.next_steps_secured or step is None or step.when is None or not step.when_has_time:
+            return
+        key = (step.when, step.length_minutes)
+        if key == self._invite_key:
+            return
+        self._invite_key = key
+        texts = [u.text for u in reversed(self.utterances)]  # the latest words restore a name's case first
+        try:
+            written = self._invites.write(step, agreed=True, texts=texts,
+                                          recap=state.stages["summarize"].evidence[:1])
+        except CopilotError as exc:
+            self._report(f"{exc}; the invite is in the exports when the call ends")
+            return
+        except Exception as exc:  # a bug in the invite must not cost the call
+            log.exception("the invite could not be written")
+            self._emit(Problem(f"the invite could not be written ({type(exc).__name__}: {exc}) — this is a bug",
+                               bug=True))
+            return
+        if written is not None:
+            path, invite = written
+            self._emit(InviteReady(t, path, invite.start, invite.minutes, invite.summary, invite.attendees,
+                                   invite.uid, invite.sequence))
 
     def finish(self, status: str = "complete") -> Verdict:
         """End the call once: compute the verdict, hand the whole call to the journal, publish the verdict."""
@@ -129,6 +172,16 @@ class CallSession:
     def _report(self, message: str) -> None:
         log.warning(message)
         self._emit(Problem(message))
+
+
+def invites_for_call(config: Config, started_at: datetime, meeting: CalendarEvent | None = None) -> InviteWriter:
+    """How a call's invites are written: into ``<data folder>/invites`` when the call is kept (a private temporary
+    folder when nothing is), as long as Settings' usual meeting when no length was said, for the people named and
+    the calendar meeting's attendees, without the rep."""
+    return InviteWriter(config.data_dir / "invites" if config.save else None, started_at, vertical=config.vertical,
+                        default_minutes=config.working_hours.meeting_minutes,
+                        meeting_attendees=meeting.attendees if meeting is not None else (),
+                        leave_out=(config.rep_name,) if config.rep_name else ())
 
 
 def call_date_now() -> datetime:

@@ -3,7 +3,8 @@
 The same path the app uses (sources → endpointers → transcriber → ``CallSession``); here the events are
 printed: a rolling transcript for a person, or JSON Lines with ``--events`` (flushed as they happen):
 ``started`` first, then ``partial``/``final`` lines and ``state`` after every change of the checklist,
-and the ``verdict`` last. Ctrl-C ends the call cleanly: what was said is transcribed, then the verdict.
+``invite`` as soon as a step with a time is agreed (the .ics is written then, while the call is on), and the
+``verdict`` last. Ctrl-C ends the call cleanly: what was said is transcribed, then the verdict.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from copilot.call.events import (
     ClosingMode,
     Event,
     Finished,
+    InviteReady,
     Lag,
     Level,
     Problem,
@@ -127,6 +129,10 @@ class _Printer:
             self._line({"type": "state", **state_to_dict(event.state), "t": round(event.t, 3)})
         elif isinstance(event, ClosingMode):
             self._line({"type": "closing", "t": round(event.t, 3), "planned_end": round(event.planned_end, 3)})
+        elif isinstance(event, InviteReady):
+            self._line({"type": "invite", "t": round(event.t, 3), "path": str(event.path),
+                        "start": event.start.isoformat(), "minutes": event.minutes, "summary": event.summary,
+                        "attendees": list(event.attendees), "uid": event.uid, "sequence": event.sequence})
         elif isinstance(event, Finished):
             self._line({"type": "verdict", **event.verdict.to_json()})
 
@@ -149,6 +155,10 @@ class _Printer:
             prompt = event.state.prompt
             if prompt:
                 self._print_text(f"    [green]→ {_escape(prompt)}[/]")
+        elif isinstance(event, InviteReady):
+            with_whom = f" with {', '.join(event.attendees)}" if event.attendees else ""
+            self._print_text(f"[bold green]{call_clock(event.t)} Invite ready: {_escape(event.summary)}{_escape(with_whom)}, "
+                             f"{event.describe()} — {_escape(str(event.path))}[/]")
         elif isinstance(event, ClosingMode):
             self._print_text(f"[bold yellow]{call_clock(event.t)} Closing time: five minutes left in the planned call "
                              f"({call_clock(event.planned_end)}).[/]")

@@ -18,6 +18,7 @@ from copilot.call.events import (
     ClosingMode,
     Event,
     Finished,
+    InviteReady,
     Lag,
     Level,
     Problem,
@@ -39,6 +40,7 @@ class EventBridge(QObject):
     lag = Signal(object)  # Lag (coalesced)
     problem = Signal(object)  # Problem
     closing = Signal(object)  # ClosingMode
+    invite = Signal(object)  # InviteReady
     finished = Signal(object)  # Finished
 
     def __init__(self, parent: QObject | None = None, meter_interval_ms: int = 66) -> None:
@@ -52,6 +54,7 @@ class EventBridge(QObject):
             StateChanged: self.state_changed,
             Problem: self.problem,
             ClosingMode: self.closing,
+            InviteReady: self.invite,
             Finished: self.finished,
         }
         self._timer = QTimer(self)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from copilot.call.events import (
     ClosingMode,
     Finished,
+    InviteReady,
     Lag,
     Level,
     Problem,
@@ -39,6 +40,7 @@ class CallModel(QObject):
     phase_changed = Signal(str)  # "idle" | "live" | "finished"
     closing_mode_changed = Signal(bool)
     problem_raised = Signal(str)
+    invite_ready = Signal(object)  # InviteReady: an invite was written for a step just agreed
 
     phase: str
     started_at: str | None
@@ -52,6 +54,7 @@ class CallModel(QObject):
     lag_s: float | None
     problems: list[str]
     verdict: Verdict | None
+    invite: InviteReady | None  # the call's latest invite
     status: str
     _t0: float | None
     _stopped_at: float | None
@@ -80,6 +83,7 @@ class CallModel(QObject):
         bridge.lag.connect(self.on_lag)
         bridge.problem.connect(self.on_problem)
         bridge.closing.connect(self.on_closing)
+        bridge.invite.connect(self.on_invite)
         bridge.finished.connect(self.on_finished)
 
     # --- the timer ------------------------------------------------------------------------------
@@ -150,6 +154,12 @@ class CallModel(QObject):
         self.state = event.state
         self._mark()
 
+    def on_invite(self, event: InviteReady) -> None:
+        """The call session wrote the invite for the step just agreed (or its new time)."""
+        self.invite = event
+        self.invite_ready.emit(event)
+        self._mark()
+
     def on_level(self, event: Level) -> None:
         self.levels[event.speaker] = event.dbfs
         self._mark()
@@ -199,6 +209,7 @@ class CallModel(QObject):
         self.lag_s = None
         self.problems = []
         self.verdict = None
+        self.invite = None
         self.status = ""
         self._t0 = None
         self._stopped_at = None

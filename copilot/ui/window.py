@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from copilot.call import RecoveredCall
-from copilot.call.events import EventSink
+from copilot.call.events import EventSink, InviteReady
 from copilot.call.settings import AppSettings
 from copilot.errors import CopilotError
 from copilot.session.clock import call_clock
@@ -47,6 +47,7 @@ from copilot.ui.live_views import (
     TimerBar,
     TranscriptView,
 )
+from copilot.ui.invite_offer import InviteOfferBar
 from copilot.ui.jobs import Jobs
 from copilot.ui.model import CallModel
 from copilot.ui.style import STYLE
@@ -268,6 +269,10 @@ class MainWindow(QMainWindow):
         col.addWidget(self.header)
         col.addWidget(self.problem)
         self._banners = col  # bars shown above the pages (auto-start's offer): ``add_banner``
+        self.invite_offer = InviteOfferBar()  # the invite for a step agreed during the call
+        self.invite_offer.message.connect(self.show_message)
+        self.invite_offer.problem.connect(self.show_problem)
+        col.addWidget(self.invite_offer)
         col.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.resize(*self.FULL_SIZE)
@@ -282,6 +287,7 @@ class MainWindow(QMainWindow):
         model.phase_changed.connect(self._on_phase)
         model.closing_mode_changed.connect(self._on_closing)
         model.problem_raised.connect(self.show_problem)
+        model.invite_ready.connect(self._on_invite)
         model.set_planned_length(settings.planned_minutes * 60.0)
         self._ticker = QTimer(self)
         self._ticker.setInterval(500)
@@ -327,6 +333,10 @@ class MainWindow(QMainWindow):
             self.show_message("Closing time: five minutes left in the planned call")
         self.show_state()
 
+    def _on_invite(self, invite: InviteReady) -> None:
+        self.invite_offer.offer(invite)
+        self.show_message(f"Invite ready for {invite.describe()}: send it before the call ends")
+
     def _on_phase(self, phase: str) -> None:
         live = phase == "live"
         self.start_button.setText({"live": "Stop", "finished": "Call ended"}.get(phase, "Start"))
@@ -343,6 +353,7 @@ class MainWindow(QMainWindow):
             self.start_button.setEnabled(False)
         elif phase == "idle":
             self.live.reset()
+            self.invite_offer.withdraw()
             self.pages.setCurrentWidget(self.compact_page if self.compact else self.live)
             self.start_button.setEnabled(self._start_call is not None)
         self.show_state()
