@@ -82,8 +82,9 @@ def contact_name(utterances: Sequence[Utterance]) -> str | None:
 
 
 def _confirmation(step: NextStep | None, end: datetime, recap_due: datetime, who: str | None) -> FollowUp | None:
-    """24 hours before the next meeting (the day before at 9:00 when only a day was said). A meeting sooner than
-    that is confirmed with the recap; one within two hours of the call's end needs no confirmation."""
+    """24 hours before the next meeting (the day before at 9:00 when only a day was said; the Friday before when
+    that falls on a weekend). A meeting sooner than that is confirmed with the recap; one within two hours of the
+    call's end needs no confirmation."""
     if step is None or step.when is None:
         return None
     when = step.when.replace(tzinfo=None) if step.when.tzinfo is None else step.when.astimezone().replace(tzinfo=None)
@@ -95,6 +96,8 @@ def _confirmation(step: NextStep | None, end: datetime, recap_due: datetime, who
         due, starts = when - CONFIRM_BEFORE, when
     if starts <= recap_due:
         return None
+    if due.weekday() >= 5:  # not on a weekend: the Friday before, at the same time
+        due -= timedelta(days=due.weekday() - 4)
     due = max(due, recap_due)
     return FollowUp("confirmation", due, _confirm_line(step, when, end, who))
 
@@ -118,15 +121,11 @@ def _attendee(words: str) -> str | None:
     """An attendee as people write it: "marcus" → "Marcus", "your cfo" → "your CFO"; None for "you" and the like."""
     if words.lower() in _PRONOUN_ATTENDEES:
         return None
-    out = []
-    for w in words.split():
-        if len(w) <= 3 and w.isalpha() and w.lower() not in ("your", "our", "the", "and", "my", "his", "her"):
-            out.append(w.upper())
-        elif w.lower() in ("your", "our", "the", "my", "his", "her", "their"):
-            out.append(w.lower())
-        else:
-            out.append(w[:1].upper() + w[1:])
-    return " ".join(out)
+    parts = words.split()
+    if len(parts) == 1:
+        return parts[0] if len(parts[0]) <= 3 and parts[0].isupper() else parts[0][:1].upper() + parts[0][1:]
+    acronyms = {"ceo", "cfo", "cto", "coo", "cio", "ciso", "vp", "it", "hr", "ops", "qa", "svp", "evp"}
+    return " ".join(w.upper() if w.lower() in acronyms else w for w in parts)  # "your cfo" → "your CFO"
 
 
 def _and(names: list[str]) -> str:

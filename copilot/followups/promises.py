@@ -77,15 +77,18 @@ def promises(utterances: Sequence[Utterance], started_at: datetime, ended_at: da
     return tuple(found)
 
 
-def _sends(r: Reading) -> bool:
+def _sends(r: Reading, text: str) -> bool:
+    """Does the utterance put forward sending something: the coach read information or a deliverable, the other side
+    asked for something (their "send me…" objection), or it has the shape "I'll send / could you send <something>"."""
     step = r.step
-    return r.has(Act.SEND_INFO) or (step is not None and step.kind == "deliverable" and step.future)
+    return r.has(Act.SEND_INFO) or (step is not None and step.kind == "deliverable" and step.future) \
+        or r.objection == "send_info" or _item(text) is not None
 
 
 def _committed_text(i: int, utterances: Sequence[Utterance], readings: Sequence[Reading]) -> int | None:
     """The index of the utterance that says what is promised, when utterance ``i`` settles a promise by the rep."""
     u, r = utterances[i], readings[i]
-    if u.speaker == "rep" and _sends(r) and not r.negated and not r.has(Act.DECLINE):
+    if u.speaker == "rep" and _sends(r, u.text) and not r.negated and not r.has(Act.DECLINE):
         if r.commits and not r.has(Act.ASK):
             return i  # "I'll send the case study by end of day"
         if r.has(Act.ASK):  # "want me to send you the case study?" — settled by their yes
@@ -93,7 +96,7 @@ def _committed_text(i: int, utterances: Sequence[Utterance], readings: Sequence[
             if answer is not None and readings[answer].has(Act.ACCEPT) and not readings[answer].has(Act.DECLINE):
                 return i
         return None
-    if u.speaker == "prospect" and _sends(r) and r.has(Act.ASK) and not r.negated:
+    if u.speaker == "prospect" and _sends(r, u.text) and r.has(Act.ASK) and not r.negated:
         answer = _next_from(i, utterances, "rep")  # "could you send me the pricing?" — "sure, will do"
         if answer is not None and readings[answer].has(Act.ACCEPT) and not readings[answer].has(Act.ASK) \
                 and not readings[answer].has(Act.DECLINE):
