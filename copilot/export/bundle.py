@@ -1,5 +1,9 @@
 """Every export of one call into one folder: what ``--out DIR``, ``demo --out`` and the app's export share.
 
+Besides the transcript, the verdict, the recap and the invite, the folder holds the mutual action plan
+(``action_plan.md`` and ``action_plan.csv``: the account's plan when the caller carried one across calls, else the
+plan this call starts), and the PDF report includes it.
+
 The folder is checked before anything is written, so an unwritable ``--out`` fails with one line and
 no partial result. Each file is rendered first and then written atomically; if the disk fills up
 midway, the files already written stay complete, the one being written is not left half-done, and the
@@ -14,6 +18,9 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
+from copilot.actionplan.heard import heard
+from copilot.actionplan.plan import ActionPlan, plan_csv, plan_from_call, plan_markdown
+from copilot.calendar.events import CalendarEvent
 from copilot.coach.state import Verdict
 from copilot.export.atomic import ensure_output_dir, write_atomic
 from copilot.export.invite import next_step_ics
@@ -35,6 +42,8 @@ EXPORT_NAMES = (
     "verdict.md",
     "verdict.pdf",
     "recap.eml",
+    "action_plan.md",
+    "action_plan.csv",
     "next_step.ics",
 )
 
@@ -42,6 +51,21 @@ EXPORT_NAMES = (
 def verdict_json(verdict: Verdict) -> str:
     """Exactly the verdict object, as ``copilot analyze --json`` prints it (indented)."""
     return json.dumps(verdict.to_json(), indent=2, ensure_ascii=False)
+
+
+def _call_date(started_at: datetime | str | None) -> datetime | None:
+    """The call's start as a naive local datetime (what the coach resolves spoken dates against), or None."""
+    if started_at is None:
+        return None
+    if isinstance(started_at, datetime):
+        parsed = started_at
+    else:
+        try:
+            parsed = datetime.fromisoformat(started_at)
+        except ValueError:
+            log.warning("the call's start %r is not an ISO time; the recap's by-dates stay as said", started_at)
+            return None
+    return parsed.astimezone().replace(tzinfo=None) if parsed.tzinfo is not None else parsed
 
 
 def write_exports(
@@ -53,16 +77,26 @@ def write_exports(
     vertical: str | None = None,
     speakers_separated: bool = True,
     labels: Mapping[str, str] | None = None,
+    meeting: CalendarEvent | None = None,
+    rep_name: str | None = None,
+    plan: ActionPlan | None = None,
+    recap: str | None = None,
 ) -> list[Path]:
     """Write all exports of a call into ``out_dir``; return the paths written, in order.
 
     ``utterances`` None means: the verdict's own; ``vertical`` None: the verdict's (it names the speakers:
     "Candidate" on a recruiting call; ``labels`` overrides them). ``next_step.ics`` is written only when the
-    verdict's next step has a resolved date/time. Raises ``OutputError``.
+    verdict's next step has a resolved date/time. ``meeting`` (the rep's calendar's meeting this call was) and
+    ``rep_name`` fill the recap's names; ``plan`` is the account's action plan (None: the one this call starts);
+    ``recap`` is the recap text the rep edited (None: drafted from the template). Raises ``OutputError``.
     """
     folder = ensure_output_dir(out_dir)
     spoken = list(verdict.utterances if utterances is None else utterances)
     speakers = resolve_labels(labels, vertical or verdict.vertical)
+    call_date = _call_date(started_at)
+    found = heard(verdict, call_date)
+    account_plan = plan if plan is not None else plan_from_call(verdict, started_at=call_date, rep_name=rep_name,
+                                                                prospect_name=None, found=found)
 
     renderers: list[tuple[str, Callable[[], str | bytes | None]]] = [
         ("transcript.txt", lambda: to_txt(spoken, speakers)),
@@ -75,8 +109,11 @@ def write_exports(
         ),
         ("verdict.json", lambda: verdict_json(verdict)),
         ("verdict.md", lambda: verdict_markdown(verdict, speakers)),
-        ("verdict.pdf", lambda: verdict_pdf(verdict, speakers)),
-        ("recap.eml", lambda: recap_eml(verdict)),
+        ("verdict.pdf", lambda: verdict_pdf(verdict, speakers, plan=account_plan)),
+        ("recap.eml", lambda: recap_eml(verdict, rep_name=rep_name, body=recap, started_at=call_date,
+                                        meeting=meeting)),
+        ("action_plan.md", lambda: plan_markdown(account_plan)),
+        ("action_plan.csv", lambda: plan_csv(account_plan)),
         ("next_step.ics", lambda: next_step_ics(verdict)),
     ]
     written: list[Path] = []

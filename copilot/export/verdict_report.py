@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from copilot.actionplan.plan import ActionPlan, sorted_steps
 from copilot.coach.state import Evidence, Metrics, Verdict
 from copilot.export._fmt import (
     coaching_line,
@@ -214,8 +215,26 @@ def _notes_blocks(verdict: Verdict) -> list[Block]:
     return [Heading(2, "Notes"), Bullets(tuple(notes))] if notes else []
 
 
-def report_blocks(verdict: Verdict, labels: Mapping[str, str] | None = None) -> list[Block]:
-    """The report's content, independent of the output format; ``labels`` overrides the speakers' names."""
+def _plan_blocks(plan: ActionPlan | None) -> list[Block]:
+    """The mutual action plan: its rows (date, action, owner, status) and the risks heard."""
+    if plan is None:
+        return []
+    title = "Mutual action plan" + (f": {one_line(plan.account)}" if plan.account else "")
+    rows = tuple((s.date.replace("T", " ") or "-", one_line(s.action), one_line(s.owner) or "-", s.status)
+                 for s in sorted_steps(plan))
+    blocks: list[Block] = [Heading(2, title)]
+    blocks.append(Table(("Date", "Action", "Owner", "Status"), rows, (32, 92, 30, 22)) if rows
+                  else Para("No steps yet."))
+    risks = tuple(f"{one_line(r.text)} ({r.status})" for r in plan.risks)
+    if risks:
+        blocks += [Para("Risks heard:", bold=True), Bullets(risks)]
+    return blocks
+
+
+def report_blocks(verdict: Verdict, labels: Mapping[str, str] | None = None,
+                  plan: ActionPlan | None = None) -> list[Block]:
+    """The report's content, independent of the output format; ``labels`` overrides the speakers' names;
+    ``plan`` adds the account's mutual action plan after the next step."""
     words = labels_for(verdict.vertical)
     speakers = resolve_labels(labels, verdict.vertical)
     secured = verdict.next_steps_secured
@@ -228,6 +247,7 @@ def report_blocks(verdict: Verdict, labels: Mapping[str, str] | None = None) -> 
         blocks.append(Para(reason))
     blocks += [Heading(2, "Next-step criteria"), _criteria_block(verdict, words, speakers)]
     blocks += _next_step_blocks(verdict, speakers)
+    blocks += _plan_blocks(plan)
     blocks += _commitment_blocks(verdict, words)
     blocks += [Heading(2, "The 5-minute close"), _stages_block(verdict, words, speakers)]
     blocks += _weak_blocks(verdict)
@@ -251,10 +271,11 @@ def _md_cell(text: str) -> str:
     return "<br>".join(md_escape(line) for line in text.split("\n"))
 
 
-def verdict_markdown(verdict: Verdict, labels: Mapping[str, str] | None = None) -> str:
-    """The verdict report as Markdown."""
+def verdict_markdown(verdict: Verdict, labels: Mapping[str, str] | None = None,
+                     plan: ActionPlan | None = None) -> str:
+    """The verdict report as Markdown (with the action plan when ``plan`` is given)."""
     out: list[str] = []
-    for block in report_blocks(verdict, labels):
+    for block in report_blocks(verdict, labels, plan):
         if isinstance(block, Heading):
             out += [f"{'#' * block.level} {md_escape(block.text)}", ""]
         elif isinstance(block, Para):
@@ -393,6 +414,7 @@ def verdict_pdf(
     *,
     font: tuple[Path, Path] | Path | None = None,
     use_core_font: bool = False,
+    plan: ActionPlan | None = None,
 ) -> bytes:
     """The verdict report as a PDF document.
 
@@ -408,7 +430,7 @@ def verdict_pdf(
     pdf.add_page()
     width = pdf.epw
     line_height = 5.0
-    for block in report_blocks(verdict, labels):
+    for block in report_blocks(verdict, labels, plan):
         if isinstance(block, Heading):
             size = 16 if block.level == 1 else 12
             pdf.ln(2 if block.level > 1 else 0)

@@ -22,34 +22,33 @@ from copilot.export.recap_email import recap_eml, recap_subject, recap_text
 
 def test_recap_follows_the_method(verdict: Verdict) -> None:
     text = recap_text(verdict, rep_name="Marcus", prospect_name="Dana")
-    assert text.startswith("Hi Dana,\n\nThank you for your time today.\n")
-    # what was heard: the rep's summary
-    assert "Here is what I heard:\n- Let me make sure I captured everything: onboarding takes" in text
-    # the agreed next step with its date and time
-    assert "What we agreed:\n- Next step: demo with your VP of engineering\n" in text
-    assert "- When: Tuesday, November 24, 2026 at 2:00 PM\n" in text
-    # what happens before then
-    assert "Before then:\n- I'll send you a calendar invite for Tuesday, November 24, 2026 at 2:00 PM today." in text
+    assert text.startswith("Hi Dana,\n\nThank you for your time today.")
+    # key takeaways: the pain with its number, from the rep's summary (the other party named none themselves)
+    assert "Key takeaways:\n- Onboarding takes your team three weeks\n" in text
+    # the agreed next step with its owner and by-date
+    assert "Agreed next steps:\n- Demo with your VP of engineering - owner: Marcus - by Tuesday, November 24, 2026 " \
+           "at 2:00 PM\n" in text
+    # the scheduled meeting: date, time with its (default) length, attendees; the invite still to send
+    assert "- Date: Tuesday, November 24, 2026\n- Time: 2:00 PM - 2:30 PM (30 minutes)\n" in text
+    assert "- Attendees: Dana, Marcus\n- I'll send you the calendar invite today." in text
+    assert "Looking forward to the demo with your VP of engineering on Tuesday, November 24 at 2:00 PM." in text
     assert text.rstrip().endswith("Best,\nMarcus")
-    # order: thanks, heard, agreed, before then
-    assert (
-        text.index("Thank you") < text.index("what I heard") < text.index("What we agreed") < text.index("Before then")
-    )
+    # the template's order
+    assert (text.index("Thank you") < text.index("Key takeaways") < text.index("Agreed next steps")
+            < text.index("Scheduled meeting") < text.index("Looking forward"))
 
 
 def test_recap_after_an_accepted_invite_says_it_is_on_the_calendar(verdict: Verdict) -> None:
     verdict = with_state(verdict, commitment_level=5)
-    assert "You should already have the calendar invite for Tuesday, November 24, 2026 at 2:00 PM." in recap_text(
-        verdict
-    )
+    assert "- You should already have the calendar invite." in recap_text(verdict)
 
 
 def test_recap_with_a_trigger_instead_of_a_time(verdict: Verdict) -> None:
     verdict = with_step(verdict, when=None, trigger="once you've reviewed the pricing with your CFO")
     text = recap_text(verdict)
-    assert "- When: once you've reviewed the pricing with your CFO" in text
+    assert "- Demo with your VP of engineering (once you've reviewed the pricing with your CFO) - owner: you" in text
     assert "let me know and we'll put the next step on the calendar right away" in text
-    assert "calendar invite for" not in text
+    assert "calendar invite" not in text and "Scheduled meeting" not in text
 
 
 def test_recap_does_not_pretend_an_unagreed_step_was_agreed(verdict_json: dict[str, Any]) -> None:
@@ -88,8 +87,7 @@ def test_eml_is_an_unsent_rfc5322_draft_carrying_the_next_step(verdict: Verdict)
     assert message["Date"] is not None and message["Message-ID"]
     assert message.get_content_type() == "text/plain"
     body = message.get_content()
-    assert "Next step: demo with your VP of engineering" in body
-    assert "When: Tuesday, November 24, 2026 at 2:00 PM" in body
+    assert "- Demo with your VP of engineering - owner: me - by Tuesday, November 24, 2026 at 2:00 PM" in body
     assert not message.defects
 
 
