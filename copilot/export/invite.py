@@ -42,6 +42,7 @@ NO_ADDRESS = "invalid:nomail"  # Outlook's value for an attendee known only by n
 # Who is named but is no one to invite by name: the other party ("you"), the rep ("me"), both ("us").
 _NOT_NAMES = frozenset({"you", "me", "us", "i", "we", "him", "her", "them", "everyone", "both", "yourself",
                         "myself", "ourselves", "everybody", "all"})
+_UNITS = frozenset({"minute", "minutes", "min", "mins", "hour", "hours"})
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,9 @@ def invite_attendees(step: NextStep, texts: Sequence[str] = (), meeting_attendee
     meeting = [one_line(name) for name in meeting_attendees if one_line(name)]
     skip = [one_line(name) for name in leave_out if one_line(name)]
     found: list[str] = []
-    for word in step.attendees:
-        word = one_line(word)
+    for said in step.attendees:
+        # a length read into the names ("your vp 45", "minutes") is no one's name
+        word = " ".join(w for w in said.split() if not w.isdigit() and w.casefold() not in _UNITS)
         if not word or word.casefold() in _NOT_NAMES:
             continue
         name = _spoken(word, texts)

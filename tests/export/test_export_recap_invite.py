@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from copilot.coach.state import Verdict
 from copilot.errors import InputError
-from copilot.export.invite import next_step_ics
+from copilot.export.invite import InviteWriter, call_uid, next_step_ics, step_invite
 from copilot.export.recap_email import recap_eml, recap_subject, recap_text
 
 # --- recap text ------------------------------------------------------------------------------------
@@ -179,3 +179,102 @@ def test_ics_names_the_other_party_of_the_call_s_vertical(verdict: Verdict) -> N
 def test_ics_rejects_a_nonsense_duration(verdict: Verdict) -> None:
     with pytest.raises(InputError):
         next_step_ics(verdict, duration_minutes=0)
+
+
+# --- the invite's length, people, reminder, UID and zone (issue 11, item 3) ------------------------------------
+
+
+def _names(event: Any) -> list[str]:
+    raw = event.get("attendee")
+    items = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    return [str(a.params["CN"]) for a in items]
+
+
+def test_ics_takes_the_length_said_else_the_usual_one(verdict: Verdict) -> None:
+    said = _event(next_step_ics(with_step(verdict, length_minutes=45)) or b"")
+    assert said.decoded("dtend") - said.decoded("dtstart") == timedelta(minutes=45)
+    usual = step_invite(verdict.next_step, agreed=True, default_minutes=50)
+    assert usual is not None and usual.minutes == 50
+    assert _event(usual.ics).decoded("dtend") == datetime(2026, 11, 24, 14, 50)
+    assert "When: Tuesday, November 24, 2026 at 2:00 PM (50 minutes)" in str(_event(usual.ics)["description"])
+    with pytest.raises(InputError):
+        step_invite(verdict.next_step, agreed=True, default_minutes=0)
+
+
+def test_ics_names_the_people_said_in_the_transcript_s_case_and_not_you(verdict: Verdict) -> None:
+    step = replace(verdict.next_step, attendees=("you", "marcus", "your vp of engineering", "us"))
+    event = _event(next_step_ics(with_step(verdict, attendees=step.attendees)) or b"")
+    # "marcus" was never said in this call's lines: capitalised; the VP keeps the case the rep used
+    assert _names(event) == ["Marcus", "your VP of engineering"]
+    assert all(str(a) == "invalid:nomail" for a in event["attendee"])  # a name, no address: nobody is mailed
+    assert "With: Marcus, your VP of engineering" in str(event["description"])
+    assert "organizer" not in event
+
+
+def test_ics_a_length_misread_as_a_name_is_no_one(verdict: Verdict) -> None:
+    step = replace(verdict.next_step, attendees=("you", "your vp of engineering 45", "minutes"))
+    invite = step_invite(step, agreed=True)
+    assert invite is not None and invite.attendees == ("your VP of engineering",)
+
+
+def test_ics_matches_a_name_to_the_calendar_meeting_and_adds_its_people(verdict: Verdict) -> None:
+    step = replace(verdict.next_step, attendees=("you", "marcus"))
+    invite = step_invite(step, agreed=True, texts=["Marcus will want to see it."],
+                         meeting_attendees=["Sam Rep", "Dana Ríos", "Marcus Lee"], leave_out=["Sam Rep"])
+    assert invite is not None and invite.attendees == ("Marcus Lee", "Dana Ríos")
+    assert _names(_event(invite.ics)) == ["Marcus Lee", "Dana Ríos"]
+
+
+def test_ics_has_a_reminder_fifteen_minutes_before(verdict: Verdict) -> None:
+    event = _event(next_step_ics(verdict) or b"")
+    [alarm] = list(event.walk("VALARM"))
+    assert str(alarm["action"]) == "DISPLAY"
+    assert alarm.decoded("trigger") == timedelta(minutes=-15)
+    assert "Demo with your VP of engineering" in str(alarm["description"])
+
+
+def test_ics_description_says_who_agreed_and_what_the_summary_was(verdict: Verdict) -> None:
+    description = str(_event(next_step_ics(verdict) or b"")["description"])
+    assert "Agreed by: Rep and Prospect" in description
+    assert "From the call's summary:\n[28:32] Rep: \"Let me make sure I captured everything" in description
+    assert description.index("summary") < description.index("What was said:")
+
+
+def test_ics_uid_per_call_and_step(verdict: Verdict) -> None:
+    start = datetime(2026, 11, 19, 10, 0)
+    step = verdict.next_step
+    assert step is not None
+    uid = call_uid(start, step)
+    assert uid == call_uid(start, replace(step, when=datetime(2026, 11, 26, 10, 0)))  # a new time: the same event
+    assert uid == call_uid(start, replace(step, action="Demo with your VP of Engineering."))
+    assert uid != call_uid(start + timedelta(days=1), step) and uid != call_uid(start, replace(step, action="trial"))
+    assert str(_event(next_step_ics(verdict, started_at=start) or b"")["uid"]) == uid
+
+
+def test_ics_in_the_calendar_s_zone_carries_its_timezone(verdict: Verdict) -> None:
+    from zoneinfo import ZoneInfo
+
+    invite = step_invite(verdict.next_step, agreed=True, tz=ZoneInfo("Europe/Berlin"))
+    assert invite is not None
+    calendar = Calendar.from_ical(invite.ics)
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    start = _event(invite.ics).decoded("dtstart")
+    assert start.replace(tzinfo=None) == datetime(2026, 11, 24, 14, 0) and start.utcoffset() == timedelta(hours=1)
+
+
+def test_invite_writer_numbers_its_files_and_raises_the_sequence(verdict: Verdict, tmp_path: Any) -> None:
+    start = datetime(2026, 11, 19, 10, 0)
+    writer = InviteWriter(tmp_path / "invites", start, vertical="sales")
+    step = verdict.next_step
+    assert step is not None
+    first = writer.write(step, agreed=True)
+    second = writer.write(replace(step, when=datetime(2026, 11, 26, 10, 0)), agreed=True)
+    assert first is not None and second is not None
+    assert [p.name for p in writer.written] == ["call-20261119-100000-1.ics", "call-20261119-100000-2.ics"]
+    assert (first[1].sequence, second[1].sequence) == (0, 1) and first[1].uid == second[1].uid
+    event = _event(second[0].read_bytes())
+    assert int(event["sequence"]) == 1 and event.decoded("dtstart") == datetime(2026, 11, 26, 10, 0)
+    assert [p.name for p in (tmp_path / "invites").iterdir()] != []
+    assert not [p for p in (tmp_path / "invites").iterdir() if p.name.startswith(".")]  # no temporary left
+    assert first[1].describe() == "Tuesday 24 Nov, 14:00–14:30"
+    assert writer.write(replace(step, when=None), agreed=True) is None
