@@ -153,7 +153,7 @@ def to_second_person(clause: str) -> str:
 
 def _numbers_said(text: str) -> set[str]:
     """The numbers in a text, as digits ("forty percent" and "40%" meet)."""
-    return {t for t in normalize(text).tokens if t[:1].isdigit()}
+    return {re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", t) for t in normalize(text).tokens if t[:1].isdigit()}
 
 
 def find_pains(utterances: tuple[Utterance, ...] | list[Utterance],
@@ -184,7 +184,8 @@ def find_pains(utterances: tuple[Utterance, ...] | list[Utterance],
         for clause in clauses(u.text) if u.speaker == REP else ():
             low = _low(clause)
             said = _numbers_said(clause)
-            if p["quantity"].search(low) and p["problem"].search(low) and not clause.rstrip().endswith("?") \
+            # the rep's summary is the pains played back: a quantity is enough, no word of trouble needed
+            if p["quantity"].search(low) and not clause.rstrip().endswith("?") \
                     and not (said and said <= covered):
                 quote = _trim(clause)
                 found.append(Finding(quote, quote, u.start, u.speaker))

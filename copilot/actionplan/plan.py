@@ -121,6 +121,14 @@ def _named(role: str, rep_name: str | None, prospect_name: str | None) -> str:
     return (rep_name or "Rep") if role == REP else (prospect_name or "Prospect")
 
 
+def _named_for_plan(text: str, prospect_name: str | None) -> str:
+    """A plan is read by both sides, so "a demo with you" names who "you" was ("a demo with Dana")."""
+    if not prospect_name or prospect_name.lower() in ("you", "prospect"):
+        return text
+    text = re.sub(r"\byour\b", f"{prospect_name}'s", text, flags=re.IGNORECASE)
+    return re.sub(r"\byou\b", prospect_name, text, flags=re.IGNORECASE)
+
+
 def plan_from_call(verdict: Verdict, *, account: str = "", started_at: datetime | None = None,
                    rep_name: str | None = None, prospect_name: str | None = None,
                    found: Heard | None = None) -> ActionPlan:
@@ -138,7 +146,8 @@ def plan_from_call(verdict: Verdict, *, account: str = "", started_at: datetime 
         status = "scheduled" if agreed and when is not None else "open"
         # the rep books a meeting; a step left to a trigger ("once your CFO signs off") waits on the other side
         owner = _named("prospect" if step.trigger and when is None else REP, rep_name, prospect_name)
-        action = step.action[:1].upper() + step.action[1:]
+        action = _named_for_plan(step.action, prospect_name)
+        action = action[:1].upper() + action[1:]
         if step.trigger and when is None:
             action += f" ({step.trigger.rstrip('.')})"
         steps.append(PlanStep(iso(when), action, owner, status, "step", on))
@@ -258,9 +267,8 @@ def account_name(explicit: str | None, verdict: Verdict | None = None,
         for u in verdict.utterances:
             if u.speaker == REP:
                 continue
-            m = re.search(r"\b(?:here at|we at|over at|i work at|i work for|i'm with|i am with)\s+"
-                          r"((?:[A-Z][\w&.'-]*)(?:\s+[A-Z][\w&.'-]*){0,3})", u.text.replace("’", "'"),
-                          flags=0)
+            m = re.search(r"\b(?i:here at|we at|over at|i work at|i work for|i'm with|i am with)\s+"
+                          r"((?:[A-Z][\w&.'-]*)(?:\s+[A-Z][\w&.'-]*){0,3})", u.text.replace("’", "'"))
             if m is not None:
                 return m.group(1).rstrip(".'")
     if meeting is not None and meeting.title.strip():

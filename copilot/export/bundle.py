@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from copilot.actionplan.heard import heard
+from copilot.actionplan.people import names_on_call
 from copilot.actionplan.plan import ActionPlan, plan_csv, plan_from_call, plan_markdown
 from copilot.calendar.events import CalendarEvent
 from copilot.coach.state import Verdict
@@ -95,8 +96,9 @@ def write_exports(
     speakers = resolve_labels(labels, vertical or verdict.vertical)
     call_date = _call_date(started_at)
     found = heard(verdict, call_date)
-    account_plan = plan if plan is not None else plan_from_call(verdict, started_at=call_date, rep_name=rep_name,
-                                                                prospect_name=None, found=found)
+    rep, prospect = names_on_call(verdict, rep_name, None, meeting)
+    account_plan = plan if plan is not None else plan_from_call(verdict, started_at=call_date, rep_name=rep,
+                                                                prospect_name=prospect, found=found)
 
     renderers: list[tuple[str, Callable[[], str | bytes | None]]] = [
         ("transcript.txt", lambda: to_txt(spoken, speakers)),

@@ -18,7 +18,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
-from copilot.actionplan.heard import REP, Heard, addressed_name, heard
+from copilot.actionplan.heard import Heard, heard
+from copilot.actionplan.people import names_on_call
 from copilot.actionplan.plan import parse_date, plan_from_call
 from copilot.calendar.events import CalendarEvent
 from copilot.coach.state import Verdict
@@ -94,16 +95,6 @@ def attendee_names(verdict: Verdict, rep_name: str | None, prospect_name: str | 
     return list(dict.fromkeys(names))
 
 
-def prospect_from_meeting(meeting: CalendarEvent | None, rep_name: str | None, said: list[str]) -> str | None:
-    """The other party's name when the calendar leaves one person who is neither the rep nor named for the step."""
-    if meeting is None:
-        return None
-    rep_first = (rep_name or "").lower().split()[:1]
-    others = [a for a in meeting.attendees if a.lower().split()[:1] != rep_first
-              and not any(a.lower().split()[:1] == s.lower().split()[:1] for s in said)]
-    return others[0].split()[0] if len(others) == 1 else None
-
-
 def _by(text: str) -> str:
     return human_when(parse_date(text)) if text else "[date]"
 
@@ -128,10 +119,7 @@ def recap_text(
     when = step_when(step)
     trigger = one_line(step.trigger if step is not None else None).rstrip(".")
     agreed = _agreed(verdict) and bool(action)
-    said = [w for w in (step.attendees if step is not None else ()) if w.lower() not in _SELF | {"you"}]
-    prospect = one_line(prospect_name) or prospect_from_meeting(meeting, rep_name, said) \
-        or addressed_name(verdict.utterances, REP, set(said))
-    rep_name = one_line(rep_name) or addressed_name(verdict.utterances, "prospect", set(said)) or None
+    rep_name, prospect = names_on_call(verdict, rep_name, prospect_name, meeting)
 
     lines = [f"Hi {prospect or 'there'},", "", "Thank you for your time today. Here is a recap of what we "
              "discussed and what we agreed.", ""]
@@ -143,7 +131,7 @@ def recap_text(
         takeaways = [f"- {point}" for point in _summary_points(verdict)] or [f"- {_PLACEHOLDER_POINTS}"]
     lines += takeaways + [""]
 
-    plan = plan_from_call(verdict, started_at=started_at, rep_name=rep_name or "me", prospect_name=prospect or "you",
+    plan = plan_from_call(verdict, started_at=started_at, rep_name=rep_name or "me", prospect_name="you",
                           found=found)
     rows = [s for s in plan.steps if s.kind == "step" or (s.kind == "material" and not found.materials)]
     if agreed:
