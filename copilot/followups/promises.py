@@ -1,11 +1,13 @@
 """The materials the rep promised on the call: what, and by when.
 
-The coach already reads every utterance into acts (``copilot.coach.reader``): a promise is a rep's utterance
-that offers information (SEND_INFO) or a deliverable of their own, said as a commitment ("I'll send…", "I'll
-have … over to you"), or the rep's yes to the other side's request ("could you send me the pricing by
-Friday?" — "sure, will do"), or the other side's yes to the rep's offer ("want me to send the case study?").
-What is sent is the object of the sending verb, kept in the words that were said; when it is due comes from
-``copilot.coach.timex`` ("by end of day" → 17:00 that day, "tomorrow morning" → 9:00 the next day). The invite,
+A promise is the rep's own sending frame said as a commitment ("I'll send…", "let me send over…", "I'll have …
+over to you"), the rep's yes to the other side's request ("could you send me the pricing by Friday?" — "sure,
+will do"), or the other side's yes to the rep's offer ("want me to send the case study?" — "yes please"). The
+coach's reading of each utterance (``copilot.coach.reader``) decides what the frame cannot: whether it is asked,
+negated, a yes or a no. The frame is read here rather than from the coach's SEND_INFO act because a follow-up
+needs *what* is sent, in the words that were said, and the coach's act covers only information nouns, not "the
+security questionnaire answers". When it is due comes from ``copilot.coach.timex`` ("by end of day" → 17:00 that
+day, "tomorrow morning" → 9:00 the next day). The invite,
 the recap and meeting links are not materials: the invite is sent on the call, the recap is its own follow-up.
 """
 
@@ -25,9 +27,10 @@ from copilot.session.utterance import Utterance
 
 END_OF_DAY = time(17, 0)  # "end of day" in the method's examples is the end of the working day
 
-_COMMIT = (r"(?:i'll|i will|we'll|we will|i'm going to|we're going to|i'm gonna|we're gonna|let me|i can|we can|"
-           r"i'll make sure (?:to|i)|happy to|shall i|should i|want me to|can i|i could|"
+_COMMIT = (r"(?P<frame>i'll|i will|we'll|we will|i'm going to|we're going to|i'm gonna|we're gonna|let me|i can|"
+           r"we can|i'll make sure (?:to|i)|happy to|shall i|should i|want me to|can i|i could|"
            r"can you|could you|would you|will you|please)")
+_REQUESTS = {"can you", "could you", "would you", "will you", "please"}  # the other side is asked to send
 _VERB = (r"(?P<verb>send|e-?mail|forward|share|mail|shoot|drop|pass along|put together|pull together|draft|"
          r"write up|prepare|get|have)")
 _PROMISE = re.compile(rf"\b{_COMMIT}\s+(?:just\s+|also\s+|quickly\s+|then\s+|definitely\s+)?{_VERB}\b(?P<rest>[^.?!;]*)",
@@ -66,7 +69,7 @@ def promises(utterances: Sequence[Utterance], started_at: datetime, ended_at: da
         source = _committed_text(i, utterances, readings)
         if source is None:
             continue
-        item = _item(utterances[source].text)
+        item = _item(utterances[source].text, requested=utterances[source].speaker != "rep")
         if item is None or item.lower() in seen:
             continue
         said_at = started_at + timedelta(seconds=max(0.0, u.end))
@@ -77,26 +80,17 @@ def promises(utterances: Sequence[Utterance], started_at: datetime, ended_at: da
     return tuple(found)
 
 
-def _sends(r: Reading, text: str) -> bool:
-    """Does the utterance put forward sending something: the coach read information or a deliverable, the other side
-    asked for something (their "send me…" objection), or it has the shape "I'll send / could you send <something>"."""
-    step = r.step
-    return r.has(Act.SEND_INFO) or (step is not None and step.kind == "deliverable" and step.future) \
-        or r.objection == "send_info" or _item(text) is not None
-
-
 def _committed_text(i: int, utterances: Sequence[Utterance], readings: Sequence[Reading]) -> int | None:
     """The index of the utterance that says what is promised, when utterance ``i`` settles a promise by the rep."""
     u, r = utterances[i], readings[i]
-    if u.speaker == "rep" and _sends(r, u.text) and not r.negated and not r.has(Act.DECLINE):
-        if r.commits and not r.has(Act.ASK):
-            return i  # "I'll send the case study by end of day"
-        if r.has(Act.ASK):  # "want me to send you the case study?" — settled by their yes
-            answer = _next_from(i, utterances, "prospect")
-            if answer is not None and readings[answer].has(Act.ACCEPT) and not readings[answer].has(Act.DECLINE):
-                return i
+    if u.speaker == "rep" and _item(u.text) is not None and not r.negated and not r.has(Act.DECLINE):
+        if not r.has(Act.ASK):
+            return i  # "I'll send the case study by end of day", "let me send over the checklist"
+        answer = _next_from(i, utterances, "prospect")  # "want me to send you the case study?" — their yes settles it
+        if answer is not None and readings[answer].has(Act.ACCEPT) and not readings[answer].has(Act.DECLINE):
+            return i
         return None
-    if u.speaker == "prospect" and _sends(r, u.text) and r.has(Act.ASK) and not r.negated:
+    if u.speaker == "prospect" and _item(u.text, requested=True) is not None and r.has(Act.ASK) and not r.negated:
         answer = _next_from(i, utterances, "rep")  # "could you send me the pricing?" — "sure, will do"
         if answer is not None and readings[answer].has(Act.ACCEPT) and not readings[answer].has(Act.ASK) \
                 and not readings[answer].has(Act.DECLINE):
@@ -112,9 +106,13 @@ def _next_from(i: int, utterances: Sequence[Utterance], speaker: str) -> int | N
     return None
 
 
-def _item(text: str) -> str | None:
-    """The object of the sending verb ("the case study"), or None when it is only a pronoun or not materials."""
+def _item(text: str, requested: bool = False) -> str | None:
+    """The object of the sending verb ("the case study"), or None when it is only a pronoun or not materials.
+
+    ``requested``: the sender is the one asked ("could you send me…"); otherwise the speaker ("I'll send…")."""
     for m in _PROMISE.finditer(text.replace("’", "'")):
+        if (m.group("frame").lower() in _REQUESTS) != requested:
+            continue
         verb = m.group("verb").lower()
         rest = m.group("rest")
         words = [w.strip(",:\"") for w in rest.split()]
