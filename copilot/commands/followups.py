@@ -139,7 +139,7 @@ def _print_list(items: list[StoredFollowUp], now: datetime) -> None:
     table.add_column("Due", no_wrap=True)
     table.add_column("", no_wrap=True)
     table.add_column("Kind", no_wrap=True)
-    table.add_column("What", overflow="fold")
+    table.add_column("What", overflow="fold", min_width=28)
     table.add_column("Call", justify="right", no_wrap=True)
     for f in items:
         when = "done" if f.done else relative_due(f.due, now)
