@@ -12,6 +12,7 @@ import pytest
 from store_helpers import make_verdict, utterances
 
 from copilot.errors import InputError
+from copilot.session.utterance import Utterance
 from copilot.followups import FollowUp
 from copilot.store import Store, db
 from copilot.store.store import DB_NAME
@@ -148,3 +149,20 @@ def test_the_table_refuses_an_unknown_kind(home: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError):
             store._conn.execute("INSERT INTO followups (call_id, idx, kind, due, original_due, what) "
                                 "VALUES (?, 99, 'lunch', '2026-11-20T12:00:00', '2026-11-20T12:00:00', 'x')", (call_id,))
+
+
+def test_a_live_call_finished_through_its_journal_leaves_its_follow_ups(home: Path) -> None:
+    from copilot.store import CallJournal
+
+    said = [Utterance("rep", 0.0, 3.0, "Hi Dana, I'll send you the case study by end of day."),
+            Utterance("prospect", 3.5, 5.0, "Great, thanks.")]
+    journal = CallJournal.start(home, started_at="2026-11-19T10:00:00", source="live", vertical="sales")
+    for u in said:
+        journal.append(u)
+    call_id = journal.finish(said, make_verdict(True), "complete")
+    with Store.open(home) as store:
+        items = store.list_followups()
+    assert [(f.call_id, f.kind, f.what) for f in items][:2] == [
+        (call_id, "recap", "Send the recap email to Dana"),
+        (call_id, "materials", "Send the case study (promised by end of day)")]
+    assert items[1].due == datetime(2026, 11, 19, 17, 0)
