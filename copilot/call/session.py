@@ -53,7 +53,7 @@ class CallSession:
     def __init__(self, coach: Coach, on_event: EventSink | None = None, journal: Journal | None = None,
                  invites: InviteWriter | None = None) -> None:
         self._coach = coach
-        self._invites = invites or InviteWriter(None, coach.call_date, vertical=coach.vertical)
+        self._invites = invites  # made on the first invite when not given
         self._invite_key: tuple[datetime, int | None] | None = None  # the agreed time and length last written
         self._emit = on_event or (lambda event: None)
         self._journal = journal
@@ -104,6 +104,9 @@ class CallSession:
 
     @property
     def invites(self) -> InviteWriter:
+        """Where this call's invites go: the one given, else a private temporary folder (the coach's call date)."""
+        if self._invites is None:
+            self._invites = InviteWriter(None, self._coach.call_date, vertical=self._coach.vertical)
         return self._invites
 
     def _offer_invite(self, state: CloseState, t: float) -> None:
@@ -117,7 +120,7 @@ class CallSession:
         self._invite_key = key
         texts = [u.text for u in reversed(self.utterances)]  # the latest words restore a name's case first
         try:
-            written = self._invites.write(step, agreed=True, texts=texts,
+            written = self.invites.write(step, agreed=True, texts=texts,
                                           recap=state.stages["summarize"].evidence[:1])
         except CopilotError as exc:
             self._report(f"{exc}; the invite is in the exports when the call ends")

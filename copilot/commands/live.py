@@ -156,9 +156,8 @@ class _Printer:
             if prompt:
                 self._print_text(f"    [green]→ {_escape(prompt)}[/]")
         elif isinstance(event, InviteReady):
-            with_whom = f" with {', '.join(event.attendees)}" if event.attendees else ""
-            self._print_text(f"[bold green]{call_clock(event.t)} Invite ready: {_escape(event.summary)}{_escape(with_whom)}, "
-                             f"{event.describe()} — {_escape(str(event.path))}[/]")
+            self._print_text(f"[bold green]{call_clock(event.t)} Invite ready: {event.describe()} — "
+                             f"{_escape(event.summary)}[/] [dim]({_escape(str(event.path))})[/]")
         elif isinstance(event, ClosingMode):
             self._print_text(f"[bold yellow]{call_clock(event.t)} Closing time: five minutes left in the planned call "
                              f"({call_clock(event.planned_end)}).[/]")
