@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from copilot.audio.source import AudioSource
     from copilot.calendar import CalendarEvent, CalendarSource
     from copilot.diarize.sample import VoiceSample
+    from copilot.followups import StoredFollowUp
     from copilot.coach import Coach
     from copilot.store import Store
     from copilot.store.journal import CallJournal
@@ -322,6 +323,7 @@ class CallService:
         if not self._config.save or {s.speaker for s in sources} < {"rep", "prospect"}:
             return None
         from copilot.diarize.sample import VoiceSample
+    from copilot.followups import StoredFollowUp
 
         return VoiceSample()
 
@@ -465,6 +467,20 @@ class CallService:
             calls = {c.id: c for c in store.list_calls()}
         return [RecoveredCall(i, calls[i].started_at if i in calls else "",
                               calls[i].utterance_count if i in calls else 0) for i in found]
+
+    # -- follow-ups (derived and stored with each call by the store) ------------------------------------------
+    def followups(self, include_done: bool = False) -> list[StoredFollowUp]:
+        """The follow-ups across calls, soonest due first: the app's Follow-ups list."""
+        with self.open_store() as store:
+            return store.list_followups(include_done=include_done)
+
+    def set_followup_done(self, followup_id: int, done: bool = True) -> StoredFollowUp:
+        with self.open_store() as store:
+            return store.mark_followup_done(followup_id, done)
+
+    def snooze_followup(self, followup_id: int, until: datetime) -> StoredFollowUp:
+        with self.open_store() as store:
+            return store.snooze_followup(followup_id, until)
 
     # -- the rep's voice -------------------------------------------------------------------------------------
     def voice_profile(self) -> VoiceStatus | None:
