@@ -113,6 +113,8 @@ class CallSession:
         """Write and publish the invite when a step with a time is newly agreed (or its time or length changed)."""
         step = state.next_step
         if not state.next_steps_secured or step is None or step.when is None or not step.when_has_time:
+            if not state.next_steps_secured:
+                self._invite_key = None  # taken back or being renegotiated: the same time agreed again is news
             return
         key = (step.when, step.length_minutes)
         if key == self._invite_key:

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 BAR_STYLE = """
 #inviteOffer { background: #e6f4ea; border: 1px solid #3c9a5f; border-radius: 6px; }
+#inviteOffer[agreed="false"] { background: #fff4e0; border-color: #d9a03f; }
 #inviteOffer QLabel { font-size: 15px; }
 #inviteSave { font-weight: 700; background: #1b7a34; color: white; border-radius: 5px; padding: 5px 14px; }
 """
@@ -49,6 +50,7 @@ class InviteOfferBar(QFrame):
         self.setStyleSheet(BAR_STYLE)
         self._ask_path = ask_path
         self.invite: InviteReady | None = None
+        self.agreed = True  # False once the step was taken back (the call's latest state)
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.save = QPushButton("Save…")
@@ -75,11 +77,31 @@ class InviteOfferBar(QFrame):
     def offer(self, invite: InviteReady) -> None:
         """Show the invite just written (a later one, after a counter-offer, replaces it)."""
         self.invite = invite
-        again = "Invite updated" if invite.sequence else "Invite ready"
-        self.text.setText(f"{again}: {invite.describe()} — {invite.summary}")
+        self.agreed = True
+        self._show()
         who = f"\nWith: {', '.join(invite.attendees)}" if invite.attendees else ""
         self.setToolTip(f"{invite.summary}{who}\n{invite.path}")
         self.setVisible(True)
+
+    def set_agreed(self, agreed: bool) -> None:
+        """The step the invite is for is still agreed (True), or was taken back or is being renegotiated: the offer
+        stays, but says to check before sending it."""
+        if self.invite is not None and agreed != self.agreed:
+            self.agreed = agreed
+            self._show()
+
+    def _show(self) -> None:
+        invite = self.invite
+        if invite is None:
+            return
+        if self.agreed:
+            again = "Invite updated" if invite.sequence else "Invite ready"
+            self.text.setText(f"{again}: {invite.describe()} — {invite.summary}")
+        else:
+            self.text.setText(f"No longer agreed — check before sending: {invite.describe()} — {invite.summary}")
+        self.setProperty("agreed", "true" if self.agreed else "false")
+        self.style().unpolish(self)
+        self.style().polish(self)
 
     def withdraw(self) -> None:
         """Hide the offer and forget it (a new call, or the user put it away)."""

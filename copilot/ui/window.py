@@ -323,6 +323,8 @@ class MainWindow(QMainWindow):
         self.compact_page.set_labels(labels)
         self.timer.show_state(self.model)
         self.meters.show_state(self.model)
+        if self.invite_offer.offering and self.model.state is not None:
+            self.invite_offer.set_agreed(self.model.state.next_steps_secured)
         if self.compact:
             self.compact_page.show_state(self.model)
         else:

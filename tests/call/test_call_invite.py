@@ -132,6 +132,21 @@ def test_a_counter_offer_accepted_writes_a_new_invite_for_the_same_event(tmp_pat
     assert event.decoded("dtend") - THURSDAY_10AM == timedelta(minutes=45)
 
 
+def test_a_yes_taken_back_and_given_again_offers_the_invite_again(tmp_path: Path) -> None:
+    sink = Sink()
+    feed(PROPOSE + AGREE + [
+        ("prospect", "Actually, hold off on that until I talk to my boss."),
+        ("rep", "Of course. Want to check with her now?"),
+        ("prospect", "I just messaged her and she says Tuesday at 2pm is fine. Let's do it."),
+        ("rep", "Great, see you Tuesday."),
+    ], sink, InviteWriter(tmp_path / "invites", CALL_START))
+    first, again = sink.of(InviteReady)
+    assert first.start == again.start == TUESDAY_2PM and (first.sequence, again.sequence) == (0, 1)
+    taken_back = [e.state.next_steps_secured for e in sink.of(StateChanged)
+                  if first.t < e.t < again.t]
+    assert taken_back and not any(taken_back)  # in between, the window showed it as no longer agreed
+
+
 def test_without_a_writer_the_invite_goes_to_a_private_temporary_folder() -> None:
     sink = Sink()
     session = feed(PROPOSE + AGREE, sink)

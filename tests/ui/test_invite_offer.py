@@ -15,8 +15,11 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from copilot.call import AppSettings, CallService, build_config
 from copilot.call.events import InviteReady
+from copilot.call.session import CallSession
+from copilot.coach import Coach
 from copilot.coach.state import Evidence, NextStep
 from copilot.export.invite import InviteWriter
+from copilot.session.utterance import Utterance
 from copilot.ui.bridge import EventBridge
 from copilot.ui.invite_offer import InviteOfferBar
 from copilot.ui.model import CallModel
@@ -66,6 +69,11 @@ def test_the_offer_says_when_and_what(qtbot, tmp_path: Path) -> None:
     assert "With: Marcus" in bar.toolTip() and str(invite.path) in bar.toolTip()
     bar.offer(ready(tmp_path, replace(STEP, when=datetime(2026, 12, 10, 10, 0)), writer))  # after a counter-offer
     assert bar.text.text().startswith("Invite updated: Thursday 10 Dec, 10:00–10:45")
+    bar.set_agreed(False)  # the yes was taken back
+    assert bar.text.text().startswith("No longer agreed — check before sending: Thursday 10 Dec")
+    assert bar.property("agreed") == "false" and bar.offering
+    bar.set_agreed(True)
+    assert bar.text.text().startswith("Invite updated: Thursday 10 Dec")
     bar.dismiss.click()
     assert not bar.offering and bar.invite is None
 
@@ -154,6 +162,23 @@ def test_the_window_offers_the_invite_from_the_call_and_forgets_it_with_a_new_ca
     assert "Invite ready" in window.statusBar().currentMessage()
     window.new_call()
     assert not window.invite_offer.isVisible() and window.model.invite is None
+
+
+def test_the_window_says_when_the_step_is_no_longer_agreed(qtbot, tmp_path: Path, jobs) -> None:
+    window = MainWindow(CallModel(repaint_ms=20), EventBridge(), AppSettings(), jobs=jobs)
+    qtbot.addWidget(window)
+    window.show()
+    session = CallSession(Coach(datetime(2026, 12, 4, 10, 5), "sales"), on_event=window.bridge.publish,
+                          invites=InviteWriter(tmp_path / "invites", datetime(2026, 12, 4, 10, 5)))
+    lines = [("rep", "A good next step would be a demo with you and Priya from RevOps."),
+             ("rep", "How about Tuesday at 2pm?"), ("prospect", "Yes, Tuesday at 2pm works.")]
+    for i, (speaker, text) in enumerate(lines):
+        session.add(Utterance(speaker, 4.0 * i, 4.0 * i + 3, text), emitted_at=4.0 * i + 3.5)
+    qtbot.waitUntil(window.invite_offer.isVisible, timeout=5_000)
+    assert window.invite_offer.text.text().startswith("Invite ready: Tuesday 8 Dec, 14:00–14:30")
+    session.add(Utterance("prospect", 13.0, 16.0, "Actually, hold off on that until I talk to my boss."), 16.5)
+    qtbot.waitUntil(lambda: not window.invite_offer.agreed, timeout=5_000)
+    assert window.invite_offer.text.text().startswith("No longer agreed")
 
 
 @pytest.mark.slow
