@@ -227,7 +227,7 @@ def _object(rest: str) -> str:
     while words and words[0].strip(",.") in particles:
         words = words[1:]
     text = " " + " ".join(words) + " "
-    cut = min((text.find(s) for s in v["object_stops"] if text.find(s) > 0), default=len(text))
+    cut = min((text.find(s) for s in v["object_stops"] if text.find(s) >= 0), default=len(text))
     return " ".join(text[:cut].split()[:10]).strip(" ,.!?")
 
 
@@ -315,9 +315,12 @@ def find_risks(verdict: Verdict) -> list[Finding]:
                 found.append(Finding(_written_back(quote), quote, u.start, u.speaker))
                 at.add(u.start)
     for o in verdict.objections:
-        parts = clauses(o.text)
+        # the clause that says the hesitation: one with a risk word, else the longest ("I think so, but I want to
+        # sleep on it over the weekend" → the second)
+        parts = [c for c in clauses(o.text) if len(c.split()) >= 3]
+        flagged = [c for c in parts if p["risk"].search(_low(c))]
         if o.t not in at and parts:
-            quote = _trim(parts[0])
+            quote = _trim(flagged[0] if flagged else max(parts, key=lambda c: len(c.split())))
             found.append(Finding(_written_back(quote), quote, o.t, "prospect"))
             at.add(o.t)
     return sorted(found, key=lambda f: f.t)
