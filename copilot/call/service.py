@@ -323,7 +323,6 @@ class CallService:
         if not self._config.save or {s.speaker for s in sources} < {"rep", "prospect"}:
             return None
         from copilot.diarize.sample import VoiceSample
-    from copilot.followups import StoredFollowUp
 
         return VoiceSample()
 
