@@ -54,7 +54,7 @@ def verdict_json(verdict: Verdict) -> str:
     return json.dumps(verdict.to_json(), indent=2, ensure_ascii=False)
 
 
-def _call_date(started_at: datetime | str | None) -> datetime | None:
+def call_start(started_at: datetime | str | None) -> datetime | None:
     """The call's start as a naive local datetime (what the coach resolves spoken dates against), or None."""
     if started_at is None:
         return None
@@ -94,7 +94,7 @@ def write_exports(
     folder = ensure_output_dir(out_dir)
     spoken = list(verdict.utterances if utterances is None else utterances)
     speakers = resolve_labels(labels, vertical or verdict.vertical)
-    call_date = _call_date(started_at)
+    call_date = call_start(started_at)
     found = heard(verdict, call_date)
     rep, prospect = names_on_call(verdict, rep_name, None, meeting)
     account_plan = plan if plan is not None else plan_from_call(verdict, started_at=call_date, rep_name=rep,
