@@ -51,6 +51,7 @@ class InviteOfferBar(QFrame):
         self._ask_path = ask_path
         self.invite: InviteReady | None = None
         self.agreed = True  # False once the step was taken back (the call's latest state)
+        self.compact = False  # the always-on-top strip: the time only, short buttons
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.save = QPushButton("Save…")
@@ -90,11 +91,19 @@ class InviteOfferBar(QFrame):
             self.agreed = agreed
             self._show()
 
+    def set_compact(self, compact: bool) -> None:
+        """The compact strip is 440 px wide: the offer says only when, and the buttons are short."""
+        self.compact = compact
+        self.open.setText("Open" if compact else "Open in calendar")
+        self._show()
+
     def _show(self) -> None:
         invite = self.invite
         if invite is None:
             return
-        if self.agreed:
+        if self.compact:
+            self.text.setText(f"{'Invite' if self.agreed else 'No longer agreed'}: {invite.describe()}")
+        elif self.agreed:
             again = "Invite updated" if invite.sequence else "Invite ready"
             self.text.setText(f"{again}: {invite.describe()} — {invite.summary}")
         else:

@@ -433,6 +433,7 @@ class MainWindow(QMainWindow):
 
     def toggle_compact(self) -> None:
         self.compact = not self.compact
+        self.invite_offer.set_compact(self.compact)
         flags = self.windowFlags()
         if self.compact:
             self._full_geometry = self.geometry()

@@ -160,6 +160,11 @@ def test_the_window_offers_the_invite_from_the_call_and_forgets_it_with_a_new_ca
     assert window.model.invite == invite
     assert "Tuesday 8 Dec, 14:00–14:45" in window.invite_offer.text.text()
     assert "Invite ready" in window.statusBar().currentMessage()
+    window.toggle_compact()  # the 440-px strip: when, and short buttons
+    assert window.invite_offer.text.text() == "Invite: Tuesday 8 Dec, 14:00–14:45"
+    assert window.invite_offer.open.text() == "Open" and window.invite_offer.isVisible()
+    window.toggle_compact()
+    assert window.invite_offer.text.text().startswith("Invite ready: Tuesday 8 Dec, 14:00–14:45 — Live demo")
     window.new_call()
     assert not window.invite_offer.isVisible() and window.model.invite is None
 
