@@ -24,6 +24,7 @@ from copilot.coach.learned.head import ActReader
 from copilot.coach.learned.refine import refine
 from copilot.coach.playbook import Playbook, load_playbook
 from copilot.coach.reader import read
+from copilot.coach.suggest import Suggester, Suggestion
 from copilot.coach.state import (
     CRITERIA,
     STAGES,
@@ -36,6 +37,7 @@ from copilot.coach.state import (
     NextStep,
     Objection,
     Stage,
+    SuggestedStep,
     Verdict,
     WeakNextStep,
 )
@@ -118,6 +120,10 @@ class Coach:
         self._lock_praised = False
         self._control_coached: set[int] = set()
         self._clarity_coached: set[str] = set()
+        self._suggester = Suggester(self.playbook.next_steps)
+        self._concern_open = False   # the other party voiced a worry the rep has not answered yet
+        self._timeline_open = False  # the other party played the timeline down ("no rush") and the rep has not answered
+        self._timeline_heard = False  # the other party shared a timeline
         self._state = self._with_prompt(initial_state(), None)
 
     # ---------------------------------------------------------------- public
@@ -155,6 +161,7 @@ class Coach:
         self._readings.append(r)
         events = self._dialogue.feed(i, role, r)
         self._observe(i, u, r, events)
+        self._hear(i, role, text, r)
         self._state = self._build_state()
         return self._state
 
@@ -198,6 +205,30 @@ class Coach:
         return r
 
     # ---------------------------------------------------------------- observing
+    def _hear(self, i: int, role: str, text: str, r: Reading) -> None:
+        """What the utterance says about where the deal stands (the suggested step) and which commitment test fits:
+        the other party counts in full, the rep's statements less and the rep's questions not at all."""
+        table = self.playbook.next_steps
+        theirs = role == PROSPECT or not self.speakers_separated
+        if not self.speakers_separated:
+            weight = 0.75
+        elif role == PROSPECT:
+            weight = 1.0
+        else:
+            weight = 0.0 if r.has(Act.ASK) else (table.rep_weight if table is not None else 0.5)
+        groups = self._suggester.feed(i, f" {normalize(text).text} ", text, weight=weight)
+        if not self.speakers_separated:  # no telling who answered: a worry is open for the next utterance only
+            self._concern_open = self._timeline_open = False
+        elif role == REP:
+            self._concern_open = self._timeline_open = False  # the rep answered
+        if theirs:
+            if any(g.concern for g in groups):
+                self._concern_open = True
+            for kind, strength in r.signals:
+                if kind == "timeline":
+                    self._timeline_open = strength == "weak"
+                    self._timeline_heard = self._timeline_heard or strength == "strong"
+
     def _ev(self, i: int) -> Evidence:
         u = self._utts[i]
         return Evidence(utterance=i, t=u.start, text=u.text, speaker=u.speaker)
@@ -346,8 +377,16 @@ class Coach:
             metrics=metrics,
             prompt="",
             utterance_count=len(self._utts),
+            suggested_next_step=self._suggested_step(),
         )
         return self._with_prompt(state, focal)
+
+    def _suggested_step(self) -> SuggestedStep | None:
+        s = self._suggester.suggestion()
+        if s is None:
+            return None
+        return SuggestedStep(stage=s.stage, action=s.action, with_=s.with_,
+                             evidence=tuple(self._ev(k) for k in s.evidence if k < len(self._utts)))
 
     def _with_prompt(self, state: CloseState, focal: Step | None) -> CloseState:
         """The state with the prompt for now, and the calendar's free slots when the prompt offers them."""
@@ -472,14 +511,31 @@ class Coach:
         if self._open_objection is not None and (state is None or not state.next_steps_secured):
             return self._objections[self._open_objection].try_, False
         lock = sug.get("lock", "I have {slot1} or {slot2} — which works better?")
+        suggestion = self._suggester.suggestion()
         if focal is None or focal.kind != "specific":
+            test = self._commitment_test(focal, suggestion)
+            if test is not None:
+                return test, False
             action = sug.get("default_action", "a demo")
+            why = None
+            if suggestion is not None:
+                action, why = _spoken_suggestion(suggestion)
             if len(self.free_slots) < 2:
+                if why is not None:
+                    return sug.get("propose_because", "A good next step would be {action} — {why}.").format(
+                        action=action, why=why), False
                 return sug.get("propose", "A good next step would be {action}.").format(action=action), False
             a, b = self._two_slots()
+            if why is not None:
+                return sug.get("propose_because_slots", "A good next step would be {action} — {why}. {slot1} or "
+                               "{slot2}?").format(action=action, why=why, slot1=a, slot2=b), True
             return sug.get("propose_slots", "A good next step would be {action} — {slot1} or {slot2}?").format(
                 action=action, slot1=a, slot2=b), True
         if not focal.specific_time:
+            if focal.status == "hedged" or (focal.status == "accepted" and state is not None
+                                            and state.criteria["acknowledged"].unclear):
+                # agreed only half-way and not locked: test the commitment before asking for a time
+                return sug.get("test_risk", "Is there anything that could prevent this?"), False
             a, b = self._two_slots()
             return lock.format(slot1=a, slot2=b), len(self.free_slots) >= 2
         when = spoken_time(focal)
@@ -491,6 +547,22 @@ class Coach:
         if focal.time_kind == "datetime" and not focal.invite_sent:
             return sug.get("invite", "I'm sending the invite now — can you accept it while we're on?"), False
         return sug.get("secured", "Recap who does what by when."), False
+
+    def _commitment_test(self, focal: Step | None, suggestion: Suggestion | None) -> str | None:
+        """The method's commitment test that fits now, before a specific step is on the table, or None.
+
+        A worry the other party just voiced (security, cost, …) gets "If what you see in the deep-dive addresses
+        your concerns, what would the next step be?"; a timeline played down ("no rush"), or a vague step agreed
+        with no timeline ever heard, gets "What would need to happen for you to move forward this quarter?"."""
+        sug = self.playbook.suggestions
+        if self._concern_open:
+            noun = suggestion.noun if suggestion is not None and suggestion.noun else "the next step"
+            return sug.get("test_concern", "If what you see in {noun} addresses your concerns, what would the next "
+                           "step be?").format(noun=noun)
+        vague_agreed = focal is not None and focal.status == "accepted" and not self._timeline_heard
+        if self._timeline_open or vague_agreed:
+            return sug.get("test_timeline", "What would need to happen for you to move forward this quarter?")
+        return None
 
     def _two_slots(self) -> tuple[str, str]:
         """Two times to offer: the calendar's free slots when there are two, else two plausible ones."""
@@ -524,6 +596,19 @@ def spoken_slot(when: datetime, call_date: datetime) -> str:
 _PHRASE_END = {"and", "to", "so", "i", "ill", "we", "well", "you", "if", "when", "then", "but", "or", "for", "by", "on",
                "at", "in", "with", "from", "that", "which", "because", "please", "thanks", "today", "tomorrow", "now",
                "tonight", "this", "next", "before", "after", "as", "once", "about", "over", "across"}
+
+
+def _spoken_suggestion(s: Suggestion) -> tuple[str, str]:
+    """The suggested step and its reason as the rep would say them: "an ROI review with your CFO", "they named the
+    CFO as the budget owner" (a person by name, a role as "your …"/"the …", a default role as the playbook has it)."""
+    if s.person:
+        in_action, in_why = s.person, s.person
+    elif s.role and s.named:
+        in_action, in_why = f"your {s.role}", f"the {s.role}"
+    else:
+        in_action = in_why = s.with_ or ""
+    action = f"{s.action} with {in_action}" if in_action else s.action
+    return action, s.why.replace("{with}", in_why or "them")
 
 
 def _snip(text: str, n: int = 60) -> str:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from copilot.coach.suggest import NextStepTable, compile_table
 from copilot.coach.text import phrase_pattern
 from copilot.errors import InputError
 
@@ -42,7 +43,7 @@ _LISTS = (
 
 
 _KEYS = set(_LISTS) | {"_doc", "extends", "vertical", "other_party", "objections", "objection_priority",
-                       "weak_next_steps", "signals", "suggestions", "vocabulary"}
+                       "weak_next_steps", "signals", "suggestions", "vocabulary", "next_steps"}
 
 
 def _compile(phrases: list[str], where: str) -> re.Pattern[str]:
@@ -82,6 +83,7 @@ class Playbook:
     signals: dict[str, dict[str, re.Pattern[str]]]
     suggestions: dict[str, str] = field(default_factory=dict)
     vocabulary: tuple[str, ...] = ()  # names the speech model should expect (copilot.asr.vocabulary), not phrases
+    next_steps: NextStepTable | None = None  # the method's table: what was heard → the step to suggest (coach.suggest)
 
     def has(self, name: str, padded: str) -> bool:
         return self.patterns[name].search(padded) is not None
@@ -190,4 +192,5 @@ def _load_cached(vertical: str, user_dir: str | None) -> Playbook:
         signals=signals,
         suggestions=suggestions,
         vocabulary=tuple(v.strip() for v in vocabulary if v.strip()),
+        next_steps=compile_table(data.get("next_steps"), vertical),
     )

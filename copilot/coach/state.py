@@ -68,6 +68,18 @@ class NextStep:
 
 
 @dataclass(frozen=True)
+class SuggestedStep:
+    """The step the method suggests from what was heard (the playbook's ``next_steps`` table): its stage
+    ("business_case"), the step ("an ROI review"), with whom ("Dana (CFO)", or the stage's default role; None when
+    it is with the other party alone), and the utterances that led to it."""
+
+    stage: str
+    action: str
+    with_: str | None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
 class WeakNextStep:
     utterance: int
     t: float
@@ -132,6 +144,7 @@ class CloseState:
     prompt: str = ""  # the single most useful thing for the rep to say now
     utterance_count: int = 0
     offered_slots: tuple[datetime, ...] = ()  # free times from the rep's calendar that the prompt offers
+    suggested_next_step: SuggestedStep | None = None  # the step to propose, from what was heard (None: too little)
 
 
 @dataclass(frozen=True)
@@ -187,6 +200,10 @@ class Verdict:
     @property
     def prompt(self) -> str:
         return self.state.prompt
+
+    @property
+    def suggested_next_step(self) -> SuggestedStep | None:
+        return self.state.suggested_next_step
 
     def to_json(self) -> dict[str, Any]:
         from copilot.coach.verdict import verdict_to_json

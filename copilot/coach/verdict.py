@@ -18,6 +18,7 @@ from copilot.coach.state import (
     NextStep,
     Objection,
     Stage,
+    SuggestedStep,
     Verdict,
     WeakNextStep,
 )
@@ -59,6 +60,13 @@ def next_step_dict(ns: NextStep | None) -> dict[str, Any] | None:
             "attendees": list(ns.attendees)}
 
 
+def suggested_dict(s: SuggestedStep | None) -> dict[str, Any] | None:
+    """``{"stage", "action", "with", "evidence"}`` or None: the step the method suggests from what was heard."""
+    if s is None:
+        return None
+    return {"stage": s.stage, "action": s.action, "with": s.with_, "evidence": _evidence(s.evidence)}
+
+
 def coaching_dict(m: CoachingMoment) -> dict[str, Any]:
     return {"t": round(m.t, 3), "category": m.category, "message": m.message, "try": m.try_, "kind": m.kind}
 
@@ -88,6 +96,7 @@ def state_to_dict(state: CloseState) -> dict[str, Any]:
         "prompt": state.prompt,
         "offered_slots": [t.isoformat(timespec="minutes") for t in state.offered_slots],
         "utterance_count": state.utterance_count,
+        "suggested_next_step": suggested_dict(state.suggested_next_step),
     }
 
 
@@ -172,7 +181,8 @@ def _slots_from(value: Any) -> tuple[datetime, ...]:
 
 
 def verdict_to_json(v: Verdict) -> dict[str, Any]:
-    """DESIGN.md's verdict object (plus ``metrics``, ``signals``, ``notes``, ``vertical``, ``prompt``)."""
+    """DESIGN.md's verdict object (plus ``metrics``, ``signals``, ``notes``, ``vertical``, ``prompt``,
+    ``suggested_next_step``)."""
     d = state_to_dict(v.state)
     return {
         "next_steps_secured": v.next_steps_secured,
@@ -190,6 +200,7 @@ def verdict_to_json(v: Verdict) -> dict[str, Any]:
         "notes": list(v.notes),
         "vertical": v.vertical,
         "prompt": v.prompt,
+        "suggested_next_step": d["suggested_next_step"],
     }
 
 
@@ -217,6 +228,14 @@ def _when_from(value: Any) -> tuple[datetime | None, bool]:
         return datetime.fromisoformat(value), len(value) > 10
     except ValueError:
         return None, True
+
+
+def _suggested_from(value: Any) -> SuggestedStep | None:
+    if not isinstance(value, dict) or not isinstance(value.get("stage"), str) or not value["stage"]:
+        return None
+    with_ = value.get("with")
+    return SuggestedStep(stage=value["stage"], action=_text(value.get("action")),
+                         with_=with_ if isinstance(with_, str) else None, evidence=_evidence_from(value.get("evidence")))
 
 
 def verdict_from_json(data: Any) -> Verdict:
@@ -274,6 +293,7 @@ def verdict_from_json(data: Any) -> Verdict:
         prompt=_text(d.get("prompt")),
         utterance_count=len(_list(d.get("utterances"))),
         offered_slots=_slots_from(d.get("offered_slots")),
+        suggested_next_step=_suggested_from(d.get("suggested_next_step")),
     )
     utterances = tuple(Utterance(u["speaker"], _num(u.get("start")), _num(u.get("end")), _text(u.get("text")))
                        for u in _list(d.get("utterances")) if u.get("speaker") in ("rep", "prospect"))

@@ -13,7 +13,7 @@ Dates: ``strftime('%A')``/``'%B'``/``'%p'`` follow the process locale, which a G
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
 
@@ -74,6 +74,24 @@ OBJECTIONS: Mapping[str, str] = _frozen(
 )
 
 
+# The stages of "what was heard → the step to suggest" (the playbooks' ``next_steps`` tables; a test keeps the
+# two equal): the stage's name as a person reads it, with the step it leads to.
+NEXT_STEP_STAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "sales": _frozen(qualified="Qualified → demo", stakeholders="Several stakeholders → buying-committee meeting",
+                     technical="Technical concerns → deep-dive", business_case="Business case needed → ROI review",
+                     competitive="Competitive evaluation → proof of concept",
+                     near_decision="Near a decision → proposal review"),
+    "recruiting": _frozen(screened="Good screen → hiring-manager interview",
+                          interviewed="Interview went well → panel", final_round="Panel done → offer call"),
+    "customer_success": _frozen(review_due="Results to review → QBR", adoption_gap="Adoption gap → training",
+                                renewal_near="Renewal near → renewal review"),
+    "real_estate": _frozen(interested="Interested → viewing", ready_to_offer="Ready to offer → offer meeting",
+                           offer_accepted="Offer accepted → inspection"),
+    "it_service_desk": _frozen(investigating="Still investigating → call-back",
+                               needs_hands_on="Needs hands on → remote session", on_site="Hardware → visit"),
+})
+
+
 @dataclass(frozen=True)
 class Labels:
     """The labels of one vertical. ``criteria`` are the report's titles, ``criteria_short`` the checklist's and the
@@ -92,6 +110,7 @@ class Labels:
     objections: Mapping[str, str]
     rep: str = "Rep"
     you: str = "You"  # the rep, in the app's own window
+    next_stages: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # NEXT_STEP_STAGES' row
 
     @property
     def party(self) -> str:
@@ -121,6 +140,10 @@ class Labels:
     def objection(self, kind: str) -> str:
         return self.objections.get(kind, kind.replace("_", " ") or "Objection")
 
+    def next_stage(self, name: str) -> str:
+        """A suggested step's stage as a person reads it ("Business case needed → ROI review")."""
+        return self.next_stages.get(name, name.replace("_", " ").capitalize())
+
     def rung(self, level: int, *, short: bool = False) -> str:
         return (self.ladder_short if short else self.ladder).get(level, "")
 
@@ -148,6 +171,7 @@ def _labels(vertical: str, other_party: str) -> Labels:
         ladder=LADDER,
         ladder_short=LADDER_SHORT,
         objections=OBJECTIONS,
+        next_stages=NEXT_STEP_STAGES.get(vertical, MappingProxyType({})),
     )
 
 
@@ -202,5 +226,6 @@ def short_when(when: date) -> str:
     return day
 
 
-__all__ = ["ANY_VERTICAL", "CRITERION_KEYS", "DAY_NAMES", "LADDER", "LADDER_SHORT", "MONTH_NAMES", "OBJECTIONS",
+__all__ = ["ANY_VERTICAL", "CRITERION_KEYS", "DAY_NAMES", "LADDER", "LADDER_SHORT", "MONTH_NAMES", "NEXT_STEP_STAGES",
+           "OBJECTIONS",
            "OBJECTION_KEYS", "OTHER_PARTY", "STAGES", "STAGE_KEYS", "Labels", "labels_for", "long_when", "short_when"]
