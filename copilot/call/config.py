@@ -47,6 +47,7 @@ class Config:
     rep_name: str | None = None  # which named speaker of a caption file is the rep
     auto_start: str = "off"  # "off", "ask" or "start" a call when another app starts using the microphone
     calendars: tuple[Path, ...] = ()  # the rep's .ics files or folders (--calendar, Settings)
+    account: str | None = None  # the account the call belongs to (--account): its action plan is carried
     working_hours: WorkingHours = field(default_factory=WorkingHours)
 
     def with_settings(self, settings: AppSettings) -> Config:
@@ -99,7 +100,8 @@ def build_config(*, data_dir: str | os.PathLike[str] | None = None, environ: Map
                  settings: AppSettings | None = None, model: str | None = None, vertical: str | None = None,
                  cpu_threads: int | None = None, vocabulary: str | None = None, mic: str | None = None,
                  system_source: str | None = None, planned_minutes: int | None = None, save: bool = True,
-                 rep_name: str | None = None, calendars: Sequence[str | os.PathLike[str]] | None = None) -> Config:
+                 rep_name: str | None = None, calendars: Sequence[str | os.PathLike[str]] | None = None,
+                 account: str | None = None) -> Config:
     """The run's configuration: command-line values win over the environment, which wins over the settings
     (``settings``, or the ones saved in the data folder)."""
     env = os.environ if environ is None else environ
@@ -127,5 +129,6 @@ def build_config(*, data_dir: str | os.PathLike[str] | None = None, environ: Map
         rep_name=rep_name if rep_name is not None else saved.rep_name,
         auto_start=saved.auto_start,
         calendars=tuple(Path(c).expanduser() for c in (calendars if calendars else saved.calendars)),
+        account=" ".join(account.split()) or None if account else None,
         working_hours=working_hours(saved),
     )

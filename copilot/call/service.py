@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from copilot.audio.frames import CallClock
     from copilot.audio.recorder import CallRecorder
     from copilot.audio.source import AudioSource
+    from copilot.actionplan.plan import ActionPlan
     from copilot.calendar import CalendarEvent, CalendarSource
     from copilot.diarize.sample import VoiceSample
     from copilot.followups import StoredFollowUp
@@ -115,6 +116,7 @@ class AnalyzedCall:
     verdict: Verdict
     call_id: int | None = None  # in the history, when it was saved
     meeting: CalendarEvent | None = None  # the rep's calendar's meeting at the call's start, when there is one
+    plan: ActionPlan | None = None  # the account's mutual action plan after this call
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class RunningCall:
         self.service = service
         self.voice = voice
         self.meeting: CalendarEvent | None = None  # the calendar's meeting in progress at the start (title, people)
+        self.plan: ActionPlan | None = None  # the account's action plan after the call
         self.pipeline = pipeline
         self.session = session
         self.journal = journal
@@ -158,6 +161,7 @@ class RunningCall:
             if self.recorder is not None:
                 self.recorder.close()
             self.verdict = self.session.finish()
+            self.plan = self.service.action_plan(self.verdict, self.started_at, self.meeting, log.warning)
             if self.voice is not None:
                 from copilot.diarize.profile import VoiceProfileStore
 
@@ -424,17 +428,45 @@ class CallService:
         note = attribution_note(transcript.meta.get("speaker_attribution"))
         if note:
             verdict = replace(verdict, notes=(*verdict.notes, note))
+        # the calendar's problems were said when the recording was read
+        meeting = self.plan_from_calendar(when, log.info).meeting if self._config.calendars else None
         call_id = None
         if self._config.save:
+            from copilot.actionplan.people import names_on_call
+            from copilot.followups import followups_for
+
+            contact = names_on_call(verdict, self._config.rep_name, None, meeting)[1]
             try:
                 with self.open_store() as store:
                     call_id = store.save_call(transcript.utterances, verdict, started_at=when, source=source,
-                                              vertical=canonical)
+                                              vertical=canonical,
+                                              followups=followups_for(verdict, transcript.utterances, when,
+                                                                      vertical=canonical, contact=contact))
             except CopilotError as exc:
                 (on_problem or log.warning)(f"the call was not saved to the history: {exc}")
-        meeting = self.plan_from_calendar(when, log.info).meeting if self._config.calendars else None  # (its problems
-        # were said when the recording was read)
-        return AnalyzedCall(transcript, when, canonical, verdict, call_id, meeting)
+        plan = self.action_plan(verdict, when, meeting, on_problem or log.warning)
+        return AnalyzedCall(transcript, when, canonical, verdict, call_id, meeting, plan)
+
+    def action_plan(self, verdict: Verdict, started_at: datetime, meeting: CalendarEvent | None,
+                    report: Callable[[str], None]) -> ActionPlan:
+        """The mutual action plan this call belongs to: its steps, materials, dependencies and risks, merged into the
+        account's plan and kept (unless nothing is to be kept); the account is ``--account``, else one heard, else
+        the calendar meeting's. A plan that cannot be written is reported; the call's own plan is returned."""
+        from copilot.actionplan.people import names_on_call
+        from copilot.actionplan.plan import account_name, plan_from_call
+        from copilot.actionplan.store import carry_forward
+
+        cfg = self._config
+        rep, other = names_on_call(verdict, cfg.rep_name, None, meeting)  # the same names as the recap's
+        plan = plan_from_call(verdict, account=account_name(cfg.account, verdict, meeting), started_at=started_at,
+                              rep_name=rep, prospect_name=other)
+        if not cfg.save:
+            return plan
+        try:
+            return carry_forward(cfg.data_dir, plan, started_at)
+        except CopilotError as exc:
+            report(f"the action plan was not saved: {exc}")
+            return plan
 
     # -- the history ---------------------------------------------------------------------------------------
     def open_store(self) -> Store:

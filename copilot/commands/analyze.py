@@ -58,6 +58,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="which named speaker of a caption file is the rep (default: the name in Settings); "
                         "everyone else is the other party")
     p.add_argument("--threads", type=int, default=2, metavar="N", help="CPU threads for the speech model (default 2)")
+    p.add_argument("--account", metavar="NAME",
+                   help="the account this call belongs to: its mutual action plan is carried across calls (default: "
+                        "a company the other party named, else the calendar meeting's title)")
     p.add_argument("--calendar", action="append", metavar="PATH",
                    help="the rep's calendar: an .ics file or a folder of them (repeatable; default: Settings); the "
                         "meeting at the call's start gives the names the speech model expects")
@@ -127,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
     started_at = parse_started_at(args.started_at)
     config = build_config(data_dir=args.data_dir, model=args.model, vertical=args.vertical,
                           cpu_threads=args.threads, vocabulary=args.vocabulary, save=not args.no_save,
-                          rep_name=args.rep, calendars=args.calendar)
+                          rep_name=args.rep, calendars=args.calendar, account=args.account)
     if args.out:
         from copilot.export.atomic import ensure_output_dir
 
@@ -143,7 +146,8 @@ def _run(args: argparse.Namespace) -> int:
             from copilot.export.bundle import write_exports
 
             write_exports(Path(args.out), transcript.utterances, verdict, started_at=call.started_at,
-                          vertical=call.vertical, speakers_separated=transcript.speakers_separated)
+                          vertical=call.vertical, speakers_separated=transcript.speakers_separated,
+                          meeting=call.meeting, rep_name=config.rep_name, plan=call.plan)
     if stopped:
         log.info("Ctrl+C came while the verdict was being saved; it was finished first")
     if args.json:

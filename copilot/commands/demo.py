@@ -27,6 +27,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="the rep's calendar: an .ics file or a folder of them (repeatable): its free slots are offered "
                         "when proposing and locking the step")
     p.add_argument("--started-at", metavar="ISO", help="when the call takes place (default: now)")
+    p.add_argument("--account", metavar="NAME", help="the account the call belongs to (its action plan)")
     p.set_defaults(run=run)
 
 

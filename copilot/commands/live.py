@@ -65,6 +65,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="the rep's calendar: an .ics file or a folder of them (repeatable; default: Settings). Free "
                         "slots are offered when locking the step; the meeting in progress sets the planned end and "
                         "the names the speech model expects")
+    p.add_argument("--account", metavar="NAME",
+                   help="the account this call belongs to: its mutual action plan is carried across calls")
     p.add_argument("--started-at", metavar="ISO",
                    help="when the call takes place (default: now; with --replay, the recording's time)")
     p.set_defaults(run=run)
@@ -217,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
     started_at = parse_started_at(args.started_at)
     config = build_config(data_dir=args.data_dir, model=args.model, vertical=args.vertical, cpu_threads=args.threads,
                           mic=args.mic, system_source=args.system, planned_minutes=args.planned_minutes,
-                          save=not args.no_save, calendars=args.calendar)
+                          save=not args.no_save, calendars=args.calendar, account=args.account)
     service = CallService(config)
     printer = _Printer(args.events)
     printer.open()
@@ -236,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
         from copilot.export.bundle import write_exports
 
         write_exports(Path(args.out), call.utterances, verdict, started_at=call.started_at,
-                      vertical=config.vertical)
+                      vertical=config.vertical, meeting=call.meeting, rep_name=config.rep_name, plan=call.plan)
     if not args.events:
         from copilot.commands.summary import print_verdict
 

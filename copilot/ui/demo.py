@@ -54,7 +54,7 @@ def run_demo(args: argparse.Namespace) -> int:
                        model=args.model or app.settings.model)
     app.settings = app.window.settings = settings
     demo_config = replace(app.service.config, planned_minutes=DEMO_PLANNED_MINUTES, planned_minutes_given=True,
-                          vertical="sales")
+                          vertical="sales", account=getattr(args, "account", None) or app.service.config.account)
     app.service.reconfigure(replace(demo_config, calendars=calendars) if calendars else demo_config)
     app.model.set_planned_length(DEMO_PLANNED_MINUTES * 60.0)
     exit_code = {"rc": 0}
