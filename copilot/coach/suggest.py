@@ -30,6 +30,7 @@ from copilot.coach.text import phrase_pattern, restore_case
 from copilot.errors import InputError
 
 _CAP = re.compile(r"(?<![\w'’])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’])")
+_GROUP = re.compile(r"(?:s|group|committee|board|team)$", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[—–]\s*)$")
 
 
@@ -200,6 +201,7 @@ class Suggester:
         self._mentions: dict[str, list[Mention]] = {name: [] for name in stages}
         self._count = 0
         self._version = 0
+        self._cased = [0, 0]  # utterances that start in lower case, in upper case: is the transcript sentence-cased?
         self._cached: tuple[tuple[int, int], Suggestion | None] | None = None
 
     def feed(self, i: int, padded: str, original: str, *, weight: float) -> list[SignalGroup]:
@@ -212,6 +214,9 @@ class Suggester:
         hit: list[SignalGroup] = []
         if t is None:
             return hit
+        first = next((c for c in original if c.isalpha()), "")
+        if first:
+            self._cased[first.isupper()] += 1
         negs = [_token_at(padded, m.start() + 1) for m in t.negation.finditer(padded)]
         names: list[tuple[int, str]] | None = None
         for st in t.stages:
@@ -243,7 +248,7 @@ class Suggester:
                 role_norm = m.group(0).strip()
                 k0 = _token_at(padded, m.start() + (1 if padded[m.start()] == " " else 0))
                 k1 = k0 + len(role_norm.split())
-                person = next((nm for k, nm in names if k0 - 3 <= k < k0 or k1 <= k < k1 + 2), None)
+                person = next((nm for k, nm in names if k0 - 4 <= k < k0 or k1 <= k < k1 + 2), None)
                 said = restore_case(role_norm, original) or role_norm
                 said = re.sub(r"(?:'s|’s|s')$", "", said)  # "our CFO's sign-off": the role, not the possessive
                 self._mention(Mention(i, st.name, said, person))
@@ -263,9 +268,11 @@ class Suggester:
         self._version += 1
 
     def _names(self, padded: str, original: str) -> list[tuple[int, str]]:
-        """Names said in the utterance with their token index: capitalised words the normaliser kept, not at a
-        sentence's start (unless a comma follows: "Dana, our CFO"), not a known non-name ("Monday", "I")."""
+        """Names said in the utterance with their token index: capitalised words the normaliser kept, not a known
+        non-name ("Monday", "I"), and not at a sentence's start (unless a comma follows: "Dana, our CFO") when the
+        transcript is sentence-cased; a recogniser that writes in lower case capitalises only names."""
         assert self.table is not None
+        sentence_cased = self._cased[1] >= self._cased[0]
         tokens = padded.split()
         out: list[tuple[int, str]] = []
         for m in _CAP.finditer(original):
@@ -273,7 +280,8 @@ class Suggester:
             low = word.lower().replace("-", " ")
             if low in self.table.not_names or len(low) < 3:
                 continue
-            if _SENTENCE_START.search(original[:m.start()]) and not original[m.end():m.end() + 1] == ",":
+            if sentence_cased and _SENTENCE_START.search(original[:m.start()]) \
+                    and not original[m.end():m.end() + 1] == ",":
                 continue
             first = low.split()[0]
             if first in tokens:
@@ -339,6 +347,8 @@ class Suggester:
             seen = seen[:3][::-1]
             if len(seen) >= 2:
                 return ", ".join(seen[:-1]) + " and " + seen[-1], True, None, None
+            if seen and _GROUP.search(seen[0]):  # one name for many ("the steering group", "the regional managers")
+                return seen[0], True, None, None
             return st.default_with, False, None, None
         last = fitting[-1]
         person = last.person

@@ -263,3 +263,29 @@ def test_every_stage_has_a_label_a_person_reads() -> None:
         assert table is not None and [s.name for s in table.stages] == list(names)
         assert labels_for(vertical).next_stage(table.stages[0].name) == names[table.stages[0].name]
     assert labels_for("sales").next_stage("business_case") == "Business case needed → ROI review"
+
+
+def test_a_lower_case_transcript_names_people_even_at_a_sentence_start() -> None:
+    # a recogniser that writes in lower case capitalises only names
+    s = suggested("sales", "P: so our cfo has to see the payback first",
+                  "P: Ingrid, she's the cfo, won't approve anything without a clear return")
+    assert s is not None and s["stage"] == "business_case" and s["with"] is not None and "Ingrid" in s["with"]
+
+
+def test_where_the_rep_relays_the_other_sides_verdict_the_reps_words_count() -> None:
+    # recruiting: the recruiter reports how the hiring-manager interview went
+    s = suggested("recruiting", "R: I caught up with Fatima after your interview.",
+                  "R: She was really impressed, she wants you to meet the wider team next.", "P: Oh great.")
+    assert s is not None and s["stage"] == "interviewed"
+
+
+def test_a_committee_named_as_a_group_is_who_the_meeting_is_with() -> None:
+    s = suggested("sales", "P: Anything like this goes to the procurement board, they all have a say.",
+                  "P: So I'd need to get it past them.")
+    assert s is not None and s["stage"] == "stakeholders" and "board" in s["with"].lower()
+
+
+def test_a_comparison_without_another_vendor_is_no_competitive_evaluation() -> None:
+    s = suggested("sales", "P: What would the cost per order be versus what we pay now?",
+                  "P: I need to know how fast it pays for itself.")
+    assert s is not None and s["stage"] == "business_case"
