@@ -122,8 +122,7 @@ class CallSession:
         self._invite_key = key
         texts = [u.text for u in reversed(self.utterances)]  # the latest words restore a name's case first
         try:
-            written = self.invites.write(step, agreed=True, texts=texts,
-                                          recap=state.stages["summarize"].evidence[:1])
+            written = self.invites.write(step, agreed=True, texts=texts, recap=state.stages["summarize"].evidence[:1])
         except CopilotError as exc:
             self._report(f"{exc}; the invite is in the exports when the call ends")
             return
