@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from copilot.call.closing import ClosingClock
 from copilot.call.config import Config
 from copilot.call.events import ClosingMode, EventSink, Problem, Started
-from copilot.call.session import CallSession
+from copilot.call.session import CallSession, invites_for_call
 from copilot.coach.state import Verdict
 from copilot.errors import CopilotError, DeviceError
 from copilot.session.transcript import Transcript
@@ -295,7 +295,8 @@ class CallService:
         transcriber = self._transcriber_for(plan.meeting)
         recorder = self._recorder(started_at, sink) if cfg.keep_audio and cfg.save else None
         journal = self._journal(started_at, source, recorder, sink) if cfg.save else None
-        session = CallSession(self._coach(started_at, plan.slots), on_event=sink, journal=journal)
+        session = CallSession(self._coach(started_at, plan.slots), on_event=sink, journal=journal,
+                              invites=invites_for_call(cfg, started_at, plan.meeting))
         closing = ClosingClock(self._planned_seconds(started_at, plan.meeting))
 
         def tick(now: float) -> None:

@@ -116,7 +116,10 @@ def write_exports(
                                         meeting=meeting)),
         ("action_plan.md", lambda: plan_markdown(account_plan)),
         ("action_plan.csv", lambda: plan_csv(account_plan)),
-        ("next_step.ics", lambda: next_step_ics(verdict)),
+        # the same UID and people as the invite offered during the call, so importing both gives one event
+        ("next_step.ics", lambda: next_step_ics(verdict, started_at=call_date,
+                                                meeting_attendees=meeting.attendees if meeting is not None else (),
+                                                leave_out=(rep_name,) if rep_name else ())),
     ]
     written: list[Path] = []
     for name, render in renderers:
