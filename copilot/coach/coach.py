@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -210,13 +211,17 @@ class Coach:
         the other party counts in full, the rep's statements less and the rep's questions not at all."""
         table = self.playbook.next_steps
         theirs = role == PROSPECT or not self.speakers_separated
+        heard = text
         if not self.speakers_separated:
             weight = 0.75
         elif role == PROSPECT:
             weight = 1.0
         else:
-            weight = 0.0 if r.has(Act.ASK) else (table.rep_weight if table is not None else 0.5)
-        groups = self._suggester.feed(i, f" {normalize(text).text} ", text, weight=weight)
+            weight = table.rep_weight if table is not None else 0.5
+            if r.has(Act.ASK):  # the rep's questions are not what was heard; the statements around them are
+                heard = " ".join(p for p in _SENTENCES.findall(text) if not p.rstrip().endswith("?"))
+                weight = weight if heard.strip() else 0.0
+        groups = self._suggester.feed(i, f" {normalize(heard).text} ", heard, weight=weight)
         if not self.speakers_separated:  # no telling who answered: a worry is open for the next utterance only
             self._concern_open = self._timeline_open = False
         elif role == REP:
@@ -592,6 +597,8 @@ def spoken_slot(when: datetime, call_date: datetime) -> str:
         day = f"{day} the {n}{suffix}"
     return f"{day} at {clock}"
 
+
+_SENTENCES = re.compile(r"[^.?!]+[.?!]*")
 
 _PHRASE_END = {"and", "to", "so", "i", "ill", "we", "well", "you", "if", "when", "then", "but", "or", "for", "by", "on",
                "at", "in", "with", "from", "that", "which", "because", "please", "thanks", "today", "tomorrow", "now",

@@ -72,6 +72,7 @@ class NextStepTable:
     not_names: frozenset[str]
     min_score: float = 1.0
     rep_weight: float = 0.5
+    subject_words: frozenset[str] = frozenset()  # after a name, these make it the subject ("Dana signs off")
 
     def stage(self, name: str) -> StageRule | None:
         return next((s for s in self.stages if s.name == name), None)
@@ -171,6 +172,7 @@ def compile_table(data: Any, vertical: str) -> NextStepTable | None:
         negation=_pattern(data.get("negation"), f"{where}.negation"),
         not_names=frozenset(str(n).lower() for n in not_names if isinstance(n, str)),
         min_score=_num(data.get("min_score"), 1.0, f"{where}.min_score"),
+        subject_words=frozenset(str(n).lower() for n in data.get("subject_words") or [] if isinstance(n, str)),
         rep_weight=_num(data.get("rep_weight"), 0.5, f"{where}.rep_weight"),
     )
 
@@ -255,8 +257,10 @@ class Suggester:
             if starts:
                 if names is None:
                     names = self._names(padded, original)
-                for k0 in starts:
-                    person = next((nm for k, nm in names if 0 < k0 - k <= 3), None)
+                toks = padded.split()
+                for k0 in starts:  # the name is who the signal is about when it is the subject ("Dana owns the …")
+                    person = next((nm for k, nm in names if 0 < k0 - k <= 3 and k + 1 < len(toks)
+                                   and toks[k + 1] in t.subject_words), None)
                     if person is not None:
                         self._mention(Mention(i, st.name, None, person))
         return hit

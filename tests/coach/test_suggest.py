@@ -289,3 +289,15 @@ def test_a_comparison_without_another_vendor_is_no_competitive_evaluation() -> N
     s = suggested("sales", "P: What would the cost per order be versus what we pay now?",
                   "P: I need to know how fast it pays for itself.")
     assert s is not None and s["stage"] == "business_case"
+
+
+def test_the_reps_statement_around_a_question_counts_the_question_does_not() -> None:
+    s = suggested("it_service_desk", "R: I'll need twenty minutes on your laptop to reset it. When suits you?",
+                  "P: This afternoon maybe.")
+    assert s is not None and s["stage"] == "needs_hands_on"
+    assert suggested("it_service_desk", "R: Is it your laptop or the docking station?", "P: Not sure.") is None
+
+
+def test_a_product_name_next_to_a_signal_is_no_person() -> None:
+    s = suggested("sales", "P: Our Salesforce integration is the big worry.", "P: And the API limits.")
+    assert s is not None and s["stage"] == "technical" and s["with"] == "the technical evaluator"
