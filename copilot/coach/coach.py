@@ -222,6 +222,11 @@ class Coach:
                 heard = " ".join(p for p in _SENTENCES.findall(text) if not p.rstrip().endswith("?"))
                 weight = weight if heard.strip() else 0.0
         groups = self._suggester.feed(i, f" {normalize(heard).text} ", heard, weight=weight)
+        if role == PROSPECT and self.speakers_separated and i > 0 and self._utts[i - 1].role == REP \
+                and (r.accept_strength > 0 or r.assent_first) and table is not None and table.rep_weight < 1:
+            # "yeah, that's the thing": the other party confirms the rep's summary, so it counts as theirs
+            said = self._utts[i - 1].text
+            self._suggester.feed(i, f" {normalize(said).text} ", said, weight=1.0 - table.rep_weight, at=i - 1)
         if not self.speakers_separated:  # no telling who answered: a worry is open for the next utterance only
             self._concern_open = self._timeline_open = False
         elif role == REP:

@@ -206,18 +206,21 @@ class Suggester:
         self._cased = [0, 0]  # utterances that start in lower case, in upper case: is the transcript sentence-cased?
         self._cached: tuple[tuple[int, int], Suggestion | None] | None = None
 
-    def feed(self, i: int, padded: str, original: str, *, weight: float) -> list[SignalGroup]:
+    def feed(self, i: int, padded: str, original: str, *, weight: float, at: int | None = None) -> list[SignalGroup]:
         """Read one utterance: ``padded`` is its normalised text with a space either side, ``weight`` how much
         its speaker's words count (1 for the other party, less for the rep's statements, 0 for the rep's
-        questions: role mentions are still kept, since a rep may name the person to bring). Returns the signal
-        groups it was heard for."""
-        self._count = i + 1
+        questions: role mentions are still kept, since a rep may name the person to bring). ``at``: the utterance
+        the words were said in, when they are counted again later (a rep's summary the other party then confirmed).
+        Returns the signal groups it was heard for."""
+        self._count = max(self._count, i + 1)
+        again = at is not None
+        i = at if at is not None else i
         t = self.table
         hit: list[SignalGroup] = []
         if t is None:
             return hit
         first = next((c for c in original if c.isalpha()), "")
-        if first:
+        if first and not again:
             self._cased[first.isupper()] += 1
         negs = [_token_at(padded, m.start() + 1) for m in t.negation.finditer(padded)]
         names: list[tuple[int, str]] | None = None
@@ -234,17 +237,18 @@ class Suggester:
                         acc = self._sums[st.name].setdefault(g.name, [0.0, 0.0])
                         acc[0] += w
                         acc[1] += w * (i + 1)
+                        self._version += 1
                         best = max(best, w)
                         hit.append(g)
                         starts.append(k)
                         break
-            if best > 0:
+            if best > 0 and not again:
                 top = self._top[st.name]
                 top.append((best, i))
                 top.sort(reverse=True)  # strongest first, then the most recent
                 del top[_KEEP_EVIDENCE:]
                 self._version += 1
-            for m in st.roles.finditer(padded):
+            for m in st.roles.finditer(padded) if not again else ():
                 if names is None:
                     names = self._names(padded, original)
                 role_norm = m.group(0).strip()
@@ -254,7 +258,7 @@ class Suggester:
                 said = restore_case(role_norm, original) or role_norm
                 said = re.sub(r"(?:'s|’s|s')$", "", said)  # "our CFO's sign-off": the role, not the possessive
                 self._mention(Mention(i, st.name, said, person))
-            if starts:
+            if starts and not again:
                 if names is None:
                     names = self._names(padded, original)
                 toks = padded.split()

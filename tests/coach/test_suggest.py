@@ -301,3 +301,10 @@ def test_the_reps_statement_around_a_question_counts_the_question_does_not() -> 
 def test_a_product_name_next_to_a_signal_is_no_person() -> None:
     s = suggested("sales", "P: Our Salesforce integration is the big worry.", "P: And the API limits.")
     assert s is not None and s["stage"] == "technical" and s["with"] == "the technical evaluator"
+
+
+def test_a_reps_summary_the_other_party_confirms_counts_as_theirs() -> None:
+    summary = "R: So it sounds like the security review is the big hurdle for you."
+    assert suggested("sales", summary, "P: Hmm, we'll see.") is None  # the rep's words alone are not enough
+    s = suggested("sales", summary, "P: Yeah, exactly, that's the thing.")
+    assert s is not None and s["stage"] == "technical"
