@@ -95,6 +95,8 @@ def build_app(data_dir: str | None, *, start_call: StartCall = start_live, title
     app = App(qapp, window, model_, bridge, service, settings, config.home, jobs, reporter)
     window.settings_requested.connect(lambda: edit_settings(app))
     window.history_requested.connect(lambda: show_history(app))
+    window.followups_requested.connect(lambda: show_followups(app))
+    window.data_dir = service.config.data_dir
     if start_call is start_live:  # a replay (the demo) never starts because another app records
         bar = AutoStartBar()
         window.add_banner(bar)
@@ -144,6 +146,7 @@ def edit_settings(app: App) -> None:
     app.window.settings = app.settings
     try:
         app.service.reconfigure(app.service.config.with_settings(app.settings))
+        app.window.data_dir = app.service.config.data_dir
     except CopilotError as exc:
         app.window.show_problem(f"settings not applied: {exc}")
     app.model.set_planned_length(app.settings.planned_minutes * 60.0)
@@ -162,6 +165,14 @@ def show_history(app: App) -> None:
         PatternDialog(history.calls, history.pattern, app.window).exec()
 
     app.jobs.run(lambda: app.service.history(last=50), show, lambda exc: app.window.show_problem(str(exc)), what="reading the history")
+
+
+def show_followups(app: App) -> None:
+    """The Follow-ups list across calls (quick store reads; a known error is one line in the list)."""
+    from copilot.ui.followups import FollowUpsDialog
+
+    FollowUpsDialog(app.service.followups, app.service.set_followup_done, app.service.snooze_followup,
+                    parent=app.window).exec()
 
 
 def run(data_dir: str | None) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
 
     settings_requested = Signal()
     history_requested = Signal()
+    followups_requested = Signal()
     call_refused = Signal(str)  # a call could not start (the message is shown too)
 
     FULL_SIZE = (1280, 800)
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
         self._starting = False
         self._stop_when_started = False  # a stop asked for while the call was still starting (auto-start)
         self.recovered: list[RecoveredCall] = []  # calls recovered at start (shown in the status bar)
+        self.data_dir: Path | None = None  # where the account's action plan is kept (the app sets it)
         self.compact = False
         self._full_geometry: QRect | None = None
         self.setWindowTitle(title)
@@ -232,6 +235,9 @@ class MainWindow(QMainWindow):
         settings_button.clicked.connect(self.settings_requested.emit)
         history_button = QPushButton("History")
         history_button.clicked.connect(self.history_requested.emit)
+        followups_button = QPushButton("Follow-ups")
+        followups_button.setToolTip("What to send and when, across your calls: recaps, materials, confirmations")
+        followups_button.clicked.connect(self.followups_requested.emit)
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
@@ -248,6 +254,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(compact)
         bar.addWidget(settings_button)
         bar.addWidget(history_button)
+        bar.addWidget(followups_button)
 
         self.live = LivePage()
         self.summary = SummaryView(jobs)
@@ -346,9 +353,11 @@ class MainWindow(QMainWindow):
         self.start_button.style().unpolish(self.start_button)
         self.start_button.style().polish(self.start_button)
         if phase == "finished":
+            meeting = getattr(self._handle, "meeting", None)  # the calendar's meeting this call was, if known
             self._handle = None
             if self.model.verdict is not None:
-                self.summary.set_call(self.model.verdict, self.model.finals, self.model.started_at)
+                self.summary.set_call(self.model.verdict, self.model.finals, self.model.started_at, meeting=meeting,
+                                      rep_name=self.settings.rep_name, data_dir=self.data_dir)
             if self.compact:
                 self.toggle_compact()
             self.pages.setCurrentWidget(self.summary)

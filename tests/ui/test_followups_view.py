@@ -97,3 +97,32 @@ def test_nothing_due_says_so(qtbot, tmp_path):
     with Store.open(tmp_path / "empty") as s:
         dialog = dialog_for(qtbot, s, STARTED)
         assert dialog.table.isHidden() and not dialog.empty.isHidden() and dialog.summary.text() == "0 to do"
+
+
+def test_the_windows_follow_ups_button_lists_the_calls_follow_ups(qtbot, tmp_path, built):
+    """Through the window as the rep uses it: a call analysed into the history, then Follow-ups lists its cadence."""
+    from datetime import datetime
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from copilot.call import CallService, build_config
+    from copilot.session.transcript import load_transcript
+    from copilot.ui.followups import FollowUpsDialog
+
+    home = tmp_path / "home"
+    service = CallService(build_config(data_dir=home, environ={}))
+    transcript = load_transcript(Path(__file__).resolve().parents[1] / "data" / "calls" / "sales-04.json")
+    service.analyze(transcript, source="sales-04.json", started_at=datetime(2026, 12, 4, 10, 5))
+    app = built(str(home), recover=False)
+    seen = {}
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, FollowUpsDialog)
+        seen["kinds"] = [item.kind for item in dialog.items]
+        dialog.accept()
+
+    QTimer.singleShot(0, look)
+    app.window.followups_requested.emit()
+    assert "recap" in seen["kinds"]
