@@ -24,6 +24,7 @@ from copilot.actionplan.heard import REP, Heard, heard
 from copilot.calendar.events import CalendarEvent
 from copilot.coach.state import Verdict
 from copilot.errors import InputError
+from copilot.session.labels import day_month
 
 STATUSES = ("open", "scheduled", "done", "dropped")
 KINDS = ("step", "material", "dependency")
@@ -203,8 +204,8 @@ def _pretty(text: str) -> str:
         return "—"
     when = parse_date(text)
     if isinstance(when, datetime):
-        return when.strftime("%a %d %b %Y, %H:%M")
-    return when.strftime("%a %d %b %Y")
+        return f"{day_month(when)}, {when:%H:%M}"
+    return day_month(when)
 
 
 def plan_markdown(plan: ActionPlan) -> str:

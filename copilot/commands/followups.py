@@ -15,6 +15,7 @@ from typing import Any
 
 from copilot.errors import UsageError
 from copilot.followups import StoredFollowUp, relative_due
+from copilot.session.labels import DAY_NAMES
 
 KIND_LABELS = {"recap": "recap", "materials": "materials", "confirmation": "confirmation", "follow_up": "follow-up"}
 
@@ -123,7 +124,7 @@ def _print_json(data: dict[str, Any]) -> None:
 
 
 def _when(due: datetime) -> str:
-    return due.strftime("%a %Y-%m-%d %H:%M")
+    return f"{DAY_NAMES[due.weekday()][:3]} {due:%Y-%m-%d %H:%M}"
 
 
 def _print_list(items: list[StoredFollowUp], now: datetime) -> None:

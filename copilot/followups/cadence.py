@@ -24,6 +24,7 @@ from copilot.coach.state import NextStep, Verdict
 from copilot.coach.timex import WEEKDAY_NAMES
 from copilot.followups.model import FollowUp
 from copilot.followups.promises import promises
+from copilot.session.labels import MONTH_NAMES
 from copilot.session.utterance import Utterance
 
 RECAP_AFTER = timedelta(hours=2)
@@ -105,7 +106,7 @@ def _confirmation(step: NextStep | None, end: datetime, recap_due: datetime, who
 def _confirm_line(step: NextStep, when: datetime, end: datetime, who: str | None) -> str:
     """ "Confirm Tuesday's live demo with Dana and Marcus" (a date instead of the day past a week)."""
     day = WEEKDAY_NAMES[when.weekday()] if (when.date() - end.date()).days < 7 else \
-        f"{when.strftime('%B')} {when.day}"
+        f"{MONTH_NAMES[when.month - 1]} {when.day}"
     action = (step.action or "meeting").strip()
     core = re.split(r"\s+with\s+", action, maxsplit=1)[0] or "meeting"
     people = [who] if who else []

@@ -205,6 +205,14 @@ def _utc_offset(moment: datetime) -> str:
     return f" (UTC{sign}{minutes // 60:02d}:{minutes % 60:02d})"
 
 
+def day_month(moment: date, *, long: bool = False) -> str:
+    """"Tue 08 Dec 2026" (``long``: "Tuesday 08 December 2026") in fixed English, never the process locale."""
+    day, month = DAY_NAMES[moment.weekday()], MONTH_NAMES[moment.month - 1]
+    if not long:
+        day, month = day[:3], month[:3]
+    return f"{day} {moment.day:02d} {month} {moment.year}"
+
+
 def long_when(when: date) -> str:
     """ "Wednesday, November 15, 2026 at 10:00 AM" (without the time for a date only): the recap and the report."""
     day = f"{DAY_NAMES[when.weekday()]}, {MONTH_NAMES[when.month - 1]} {when.day}, {when.year}"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout
 
 from copilot.errors import CopilotError
 from copilot.followups import StoredFollowUp, relative_due
+from copilot.session.labels import day_month
 
 LoadFn = Callable[[bool], Sequence[StoredFollowUp]]  # include_done -> the follow-ups, soonest first
 DoneFn = Callable[[int, bool], object]              # (id, done)
@@ -102,11 +103,11 @@ class FollowUpsDialog(QDialog):
         for row, item in enumerate(self.items):
             due = "done" if item.done else relative_due(item.due, now)
             due_cell = QTableWidgetItem(due)
-            due_cell.setToolTip(item.due.strftime("%A %d %B %Y, %H:%M"))
+            due_cell.setToolTip(f"{day_month(item.due, long=True)}, {item.due:%H:%M}")
             if due == "overdue":
                 due_cell.setForeground(Qt.GlobalColor.darkRed)
             what = QTableWidgetItem(item.what)
-            what.setToolTip(f"{item.what} — from call {item.call_id}, due {item.due.strftime('%a %d %b %H:%M')}")
+            what.setToolTip(f"{item.what} — from call {item.call_id}, due {day_month(item.due)}, {item.due:%H:%M}")
             cells = (due_cell, what, QTableWidgetItem(KIND_LABELS.get(item.kind, item.kind)))
             for column, cell in enumerate(cells):
                 if item.done:
