@@ -67,6 +67,9 @@ def print_verdict(verdict: Verdict, console: Console, title: str | None = None) 
     step = _step_line(verdict, words)
     if step:
         console.print(step)
+    suggested = verdict.state.suggested_next_step
+    if suggested is not None:
+        console.print(Text(words.suggestion(suggested.action, suggested.with_, suggested.stage), style="cyan"))
     for weak in verdict.weak_next_steps:
         console.print(Text(f"Weak next step [{call_clock(weak.t)}] “{weak.text}” → try: {weak.try_}",
                            style="yellow"))

@@ -105,6 +105,11 @@ def _stages_block(verdict: Verdict, words: Labels, speakers: Mapping[str, str]) 
 
 def _next_step_blocks(verdict: Verdict, speakers: Mapping[str, str]) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Next step")]
+    suggested = verdict.state.suggested_next_step
+    if suggested is not None:  # what the method suggests from what was heard, and why
+        why = [evidence_line(ev, speakers) for ev in suggested.evidence[:2]]
+        blocks.append(Para(labels_for(verdict.vertical).suggestion(suggested.action, suggested.with_, suggested.stage)
+                           + (f" — heard: {'; '.join(why)}" if why else "")))
     step = verdict.next_step
     if step is None:
         return blocks + [Para("No next step was put forward.")]

@@ -144,6 +144,12 @@ class Labels:
         """A suggested step's stage as a person reads it ("Business case needed → ROI review")."""
         return self.next_stages.get(name, name.replace("_", " ").capitalize())
 
+    def suggestion(self, action: str, with_: str | None, stage: str) -> str:
+        """ "Suggested: an ROI review with your CFO (Business case needed → ROI review)": the window's, the
+        terminal's and the report's one line for the step the method suggests."""
+        who = f" with {with_}" if with_ else ""
+        return f"Suggested: {action}{who} ({self.next_stage(stage)})"
+
     def rung(self, level: int, *, short: bool = False) -> str:
         return (self.ladder_short if short else self.ladder).get(level, "")
 

@@ -43,10 +43,7 @@ def signal_line(kind: str, strength: str, text: str, t: float) -> str:
 def suggested_line(state: CloseState, labels: Labels) -> str:
     """ "Suggested: an ROI review with CFO (Business case needed → ROI review)", or "" when too little was heard."""
     s = state.suggested_next_step
-    if s is None:
-        return ""
-    who = f" with {s.with_}" if s.with_ else ""
-    return f"Suggested: {s.action}{who} ({labels.next_stage(s.stage)})"
+    return labels.suggestion(s.action, s.with_, s.stage) if s is not None else ""
 
 
 class SignalsView(QFrame):

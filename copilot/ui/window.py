@@ -51,6 +51,7 @@ from copilot.ui.live_views import (
 from copilot.ui.invite_offer import InviteOfferBar
 from copilot.ui.jobs import Jobs
 from copilot.ui.model import CallModel
+from copilot.ui.signals_view import SignalsView
 from copilot.ui.style import STYLE
 from copilot.ui.summary import SummaryView
 
@@ -84,6 +85,7 @@ class LivePage(QWidget):
         self.ladder = CommitmentLadder()
         self.next_step = NextStepLine()
         self.coaching = CoachingList()
+        self.signals = SignalsView()  # commitment signals as they are heard, and the suggested step
         self.transcript = TranscriptView()
 
         left = QWidget()
@@ -100,8 +102,13 @@ class LivePage(QWidget):
         grid.setColumnStretch(1, 2)
         lcol.addLayout(grid)
         lcol.addWidget(self.next_step)
-        lcol.addWidget(_title("Coaching"))
-        lcol.addWidget(self.coaching, 1)
+        lower = QHBoxLayout()
+        coaching_col = QVBoxLayout()
+        coaching_col.addWidget(_title("Coaching"))
+        coaching_col.addWidget(self.coaching, 1)
+        lower.addLayout(coaching_col, 3)
+        lower.addWidget(self.signals, 2)
+        lcol.addLayout(lower, 1)
 
         right = QWidget()
         rcol = QVBoxLayout(right)
@@ -132,10 +139,13 @@ class LivePage(QWidget):
         self.ladder.show_state(state)
         self.next_step.show_state(state)
         self.coaching.show_state(state.coaching if state else ())
+        if state is not None:
+            self.signals.show_state(state, model.vertical)
         self.transcript.show_state(model)
 
     def reset(self) -> None:
         self.coaching.forget()
+        self.signals.forget()
         self.transcript.forget()
 
 
