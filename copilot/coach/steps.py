@@ -101,6 +101,15 @@ def _span(padded: str, m: re.Match[str]) -> tuple[int, int]:
     return tok_at(padded, m.start()), tok_at(padded, max(m.start(), m.end() - 1)) + 1
 
 
+_UNIT_WORDS = frozenset({"minutes", "minute", "mins", "min", "hour", "hours", "hr", "hrs"})  # a length, not a person
+
+
+def _is_length_at(toks: tuple[str, ...], k: int) -> bool:
+    """A length starts at token ``k`` ("45 minutes", "an hour"), not a count of people ("the 3 leads")."""
+    return (toks[k][:1].isdigit() or toks[k] in ("an", "a", "half")) and k + 1 < len(toks) \
+        and toks[k + 1] in _UNIT_WORDS
+
+
 def _attendees(toks: tuple[str, ...], i: int) -> tuple[tuple[str, ...], int]:
     """People named from token ``i`` on ("you and priya from revops", "your lead and our specialist")."""
     people: list[str] = []
@@ -121,8 +130,8 @@ def _attendees(toks: tuple[str, ...], i: int) -> tuple[tuple[str, ...], int]:
         if t in ("your", "our", "my", "the", "their", "his") and j + 1 < len(toks) and toks[j + 1] not in _NP_STOP:
             k = j + 1
             words = [t]
-            while k < len(toks) and len(words) < 5 and toks[k] not in _NP_STOP and toks[k] not in (
-                    "minutes", "minute", "hour", "hours", "call", "meeting", "session"):
+            while k < len(toks) and len(words) < 5 and toks[k] not in _NP_STOP and toks[k] not in _UNIT_WORDS \
+                    and toks[k] not in ("call", "meeting", "session") and not _is_length_at(toks, k):
                 words.append(toks[k])
                 k += 1
             if len(words) > 1:
@@ -132,7 +141,7 @@ def _attendees(toks: tuple[str, ...], i: int) -> tuple[tuple[str, ...], int]:
                     j += 2
                 continue
             break
-        if people and t not in _STOP and t.isalpha() and len(t) > 1:
+        if people and t not in _STOP and t not in _UNIT_WORDS and t not in ("an", "the") and t.isalpha() and len(t) > 1:
             people.append(t)  # a name after "and"
             j += 1
             continue
@@ -208,6 +217,8 @@ def _phrase(toks: tuple[str, ...], start: int, end: int, times_at: set[int]) -> 
             continue
         if t in _STOP and not (t in ("you", "me", "us", "them") and j > 0 and toks[j - 1] in ("with", "and")):
             break
+        if _is_length_at(toks, j) or t in _UNIT_WORDS:
+            break  # "… with your vp, forty-five minutes": the length, said after the step, is not its name
         j += 1
         extra += 1
     words = [w for k, w in enumerate(toks[start:j], start) if w != "|" and k not in times_at]  # the time is a slot
@@ -294,6 +305,8 @@ def find_steps(pb: Playbook, padded: str, toks: tuple[str, ...], time_spans: set
                 people, after = listed, end
         purpose, _ = _purpose(pb, padded, toks, after)
         length = _length(padded, a - 4, b)
+        if length is None and people:
+            length = _length(padded, after, after + 5)  # "a demo with you and your vp, forty-five minutes"
         left = toks[a - 1] if a > 0 else ""
         kind_word = bool(left) and left not in _LEFT_STOP and left not in _STOP and not left.isdigit() \
             and (a - 1) not in time_spans and left not in _PLAIN_KINDS
