@@ -3,9 +3,11 @@
 
     xvfb-run -s "-screen 0 1400x900x24" python assets/screenshots/take.py [--speed 5]
 
-Writes mid_call.png (before the close), closing.png (closing mode, mid-close), compact.png (the
-always-on-top strip) and summary.png (after the call) beside this script, at 1280×800 / compact size.
-History and settings go to a temporary folder, never the user's. With ``--history DIR`` it also
+Writes mid_call.png (before the close, the Propose prompt offering the calendar's free slots), closing.png
+(closing mode, the invite offered while still on the call), compact.png (the always-on-top strip), summary.png,
+recap.png and action_plan.png (after the call), followups.png and settings.png beside this script, at 1280×800 /
+compact size. The rep's calendar is a generated one: the meeting in progress and mornings booked, so the afternoons
+are free. History, settings and the calendar go to a temporary folder, never the user's. With ``--history DIR`` it also
 shows the pattern dialog for the calls in that data folder (pattern.png), e.g. after
 ``for f in ../shared/calls/*-0[1-4].json; do COPILOT_HOME=/tmp/pat copilot analyze $f --json; done``.
 """
@@ -33,6 +35,26 @@ def shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
+def write_calendar(path: Path) -> Path:
+    """A rep's calendar for the shots: the meeting in progress now, and every weekday morning booked, so the free
+    slots the prompt offers are afternoons."""
+    from datetime import datetime, timedelta
+
+    now = datetime.now().replace(second=0, microsecond=0)
+    stamp = "%Y%m%dT%H%M%S"
+    path.write_text("\r\n".join([
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Call Copilot screenshots//EN",
+        "BEGIN:VEVENT", "UID:mornings@shots", f"DTSTART:{(now - timedelta(days=7)).replace(hour=9, minute=0):{stamp}}",
+        f"DTEND:{(now - timedelta(days=7)).replace(hour=13, minute=0):{stamp}}", "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "SUMMARY:Pipeline calls", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:now@shots", f"DTSTART:{now - timedelta(minutes=2):{stamp}}",
+        f"DTEND:{now + timedelta(minutes=28):{stamp}}", "SUMMARY:Northwind <> Call Copilot: support automation",
+        "ATTENDEE;CN=Dana Rios:mailto:dana.rios@northwind.example",
+        "ATTENDEE;CN=Marcus Lee:mailto:marcus.lee@northwind.example", "END:VEVENT",
+        "END:VCALENDAR", ""]))
+    return path
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--speed", type=float, default=5.0)
@@ -40,7 +62,9 @@ def main() -> int:
     ap.add_argument("--closing", type=float, default=181.0, help="call time of the closing-mode shot (s)")
     ap.add_argument("--history", type=Path, help="a data folder whose calls make pattern.png")
     a = ap.parse_args()
-    os.environ["COPILOT_HOME"] = tempfile.mkdtemp(prefix="copilot-shots-")
+    home = Path(tempfile.mkdtemp(prefix="copilot-shots-"))
+    os.environ["COPILOT_HOME"] = str(home)
+    calendar = write_calendar(home / "work.ics")
 
     from PySide6.QtCore import QTimer
 
@@ -53,7 +77,10 @@ def main() -> int:
         return service.start_replay(demo_recording(), a.speed, sink, source="demo", as_live=True)
 
     app = build_app(None, title="Call Copilot — demo", speed=a.speed, start_call=replay)
-    app.service.reconfigure(replace(app.service.config, planned_minutes=DEMO_PLANNED_MINUTES, vertical="sales"))
+    app.settings = app.window.settings = replace(app.settings, rep_name="Sam Carter")
+    app.service.reconfigure(replace(app.service.config, planned_minutes=DEMO_PLANNED_MINUTES,
+                                    planned_minutes_given=True, vertical="sales", calendars=(calendar,),
+                                    rep_name="Sam Carter", account="Northwind"))
     app.model.set_planned_length(DEMO_PLANNED_MINUTES * 60.0)
     window = app.window
     taken: set[str] = set()
@@ -90,9 +117,37 @@ def main() -> int:
             dialog.close()
         app.qapp.exit(0)
 
+    def dialogs() -> None:
+        from copilot.ui.followups import FollowUpsDialog
+        from copilot.ui.settings_dialog import SettingsDialog
+
+        for name, dialog in (
+                ("followups", FollowUpsDialog(app.service.followups, app.service.set_followup_done,
+                                              app.service.snooze_followup, parent=window)),
+                ("settings", SettingsDialog(replace(app.settings, calendars=("~/Calendars/work.ics",),
+                                                    auto_start="ask", vocabulary="Northwind, Zendesk"), window,
+                                            voice="enrolled from 48 s of your speech (updated 2026-12-02)"))):
+            dialog.show()
+            app.qapp.processEvents()
+            dialog.grab().save(str(HERE / f"{name}.png"), "PNG")
+            shrink(HERE / f"{name}.png")
+            print(f"{name}.png", flush=True)
+            dialog.close()
+
+    def after() -> None:
+        shot("summary")
+        tabs = window.summary.tabs
+        tabs.setCurrentIndex(1)
+        shot("recap")
+        tabs.setCurrentIndex(2)
+        shot("action_plan")
+        tabs.setCurrentIndex(0)
+        dialogs()
+        pattern()
+
     def at_end(phase: str) -> None:
         if phase == "finished":
-            QTimer.singleShot(500, lambda: (shot("summary"), pattern()))
+            QTimer.singleShot(1500, after)  # the call is saved (with its follow-ups) by then
 
     app.model.phase_changed.connect(at_end)
     ticker = QTimer()

@@ -174,8 +174,8 @@ class SettingsDialog(QDialog):
         self._enrol_voice = enrol_voice
         self.enrol.clicked.connect(self._start_enrolment)
         voice_row = QHBoxLayout()
-        voice_row.addWidget(self.voice_status, 1)
         voice_row.addWidget(self.enrol)
+        voice_row.addStretch(1)
 
         form = QFormLayout()
         form.addRow("Microphone (you)", self.mic)
@@ -192,6 +192,7 @@ class SettingsDialog(QDialog):
         form.addRow("Your name (as caption files write it)", self.rep_name)
         form.addRow("Names and terms to expect", self.vocabulary)
         form.addRow("Your voice", voice_row)
+        form.addRow("", self.voice_status)
         form.addRow("Your calendar", calendar_row)
         form.addRow("Working hours", hours_row)
         form.addRow("Usual meeting length", self.meeting_minutes)
