@@ -14,7 +14,8 @@ from copilot.errors import UsageError
 
 BENCHMARKS = {"analyze": "analyze_speed.py", "coach": "eval_coach.py", "live": "live_latency.py",
               "long": "long_text.py", "captions": "captions_shared.py", "auto-start": "auto_start_latency.py",
-              "names": "names.py", "mono": "diarize_mono.py", "memory": "analyze_memory.py"}
+              "names": "names.py", "mono": "diarize_mono.py", "memory": "analyze_memory.py",
+              "suggest": "eval_suggest.py"}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
