@@ -3,7 +3,7 @@
 
     xvfb-run -s "-screen 0 1400x900x24" python assets/screenshots/take.py [--speed 5]
 
-Writes mid_call.png (before the close, the Propose prompt offering the calendar's free slots), closing.png
+Writes slots.png (the first prompt that offers the calendar's free slots), mid_call.png (before the close), closing.png
 (closing mode, the invite offered while still on the call), compact.png (the always-on-top strip), summary.png,
 recap.png and action_plan.png (after the call), followups.png and settings.png beside this script, at 1280×800 /
 compact size. The rep's calendar is a generated one: the meeting in progress and mornings booked, so the afternoons
@@ -96,6 +96,9 @@ def main() -> int:
 
     def poll() -> None:
         t = app.model.elapsed()
+        state = app.model.state
+        if "slots" not in taken and state is not None and state.offered_slots:
+            shot("slots")  # the Propose/Lock prompt offering the calendar's free slots
         if "mid_call" not in taken and t >= a.mid:
             shot("mid_call")
         if "closing" not in taken and t >= a.closing:

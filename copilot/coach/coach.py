@@ -530,7 +530,9 @@ class Coach:
             why = None
             if suggestion is not None:
                 action, why = _spoken_suggestion(suggestion)
-            if len(self.free_slots) < 2:
+            # the Propose stage: a step is on the table, the close has begun, or enough was heard to suggest one
+            in_close = focal is not None or bool(self._summarize or self._confirm) or suggestion is not None
+            if len(self.free_slots) < 2 or not in_close:
                 if why is not None:
                     return sug.get("propose_because", "A good next step would be {action} — {why}.").format(
                         action=action, why=why), False

@@ -17,8 +17,9 @@ SLOTS = (datetime(2026, 12, 8, 14, 0), datetime(2026, 12, 10, 10, 30))
 
 def test_propose_and_lock_offer_the_calendars_slots_until_a_time_is_agreed() -> None:
     coach = Coach(CALL, free_slots=SLOTS)
-    assert "Tuesday at 2pm or Thursday at 10:30am" in coach.state.prompt
-    assert coach.state.offered_slots == SLOTS
+    assert coach.state.offered_slots == ()  # not before the close has begun: nothing to lock yet
+    coach.feed(Utterance("rep", 0, 5, "So to recap, the manual reconciliation eats two days a month."))
+    assert coach.state.offered_slots == SLOTS and "Tuesday at 2pm or Thursday at 10:30am" in coach.state.prompt
     coach.feed(Utterance("rep", 0, 5, "Would a demo with you and Marcus make sense as a next step?"))
     coach.feed(Utterance("prospect", 5, 8, "Yes, a demo sounds good."))
     assert "Tuesday at 2pm or Thursday at 10:30am" in coach.state.prompt
