@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.coach.suggest import NextStepTable, compile_table
-from copilot.coach.text import phrase_pattern
+from copilot.coach.text import compile_phrases
 from copilot.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -44,22 +44,6 @@ _LISTS = (
 
 _KEYS = set(_LISTS) | {"_doc", "extends", "vertical", "other_party", "objections", "objection_priority",
                        "weak_next_steps", "signals", "suggestions", "vocabulary", "next_steps"}
-
-
-def _compile(phrases: list[str], where: str) -> re.Pattern[str]:
-    parts: list[str] = []
-    for p in phrases:
-        if not isinstance(p, str) or not p.strip():
-            continue
-        frag = phrase_pattern(p)
-        try:
-            re.compile(frag)
-        except re.error as exc:
-            raise InputError(f"playbook {where}: phrase {p!r} is not a valid pattern ({exc})") from None
-        parts.append(frag)
-    if not parts:
-        return re.compile(r"(?!x)x")
-    return re.compile("|".join(f"(?:{p})" for p in parts))
 
 
 @dataclass(frozen=True)
@@ -156,26 +140,26 @@ def _load_cached(vertical: str, user_dir: str | None) -> Playbook:
     if vertical == "common":
         raise InputError(f"unknown vertical 'common' (known: {', '.join(VERTICALS)})")
     data = _raw(vertical, Path(user_dir) if user_dir else None)
-    patterns = {name: _compile(list(data.get(name, [])), f"{vertical}.{name}") for name in _LISTS}
+    patterns = {name: compile_phrases(list(data.get(name, [])), f"{vertical}.{name}") for name in _LISTS}
     objections: dict[str, re.Pattern[str]] = {}
     objection_try: dict[str, str] = {}
     for otype, spec in (data.get("objections") or {}).items():
         if not isinstance(spec, dict):
             continue
-        objections[otype] = _compile(list(spec.get("phrases", [])), f"{vertical}.objections.{otype}")
+        objections[otype] = compile_phrases(list(spec.get("phrases", [])), f"{vertical}.objections.{otype}")
         objection_try[otype] = str(spec.get("try", ""))
     priority = tuple(p for p in data.get("objection_priority", []) if p in objections) + tuple(
         t for t in objections if t not in data.get("objection_priority", [])
     )
     weak = tuple(
-        WeakKind(str(w.get("name", f"weak{i}")), _compile(list(w.get("phrases", [])), f"{vertical}.weak"),
+        WeakKind(str(w.get("name", f"weak{i}")), compile_phrases(list(w.get("phrases", [])), f"{vertical}.weak"),
                  str(w.get("try", "")))
         for i, w in enumerate(data.get("weak_next_steps", [])) if isinstance(w, dict)
     )
     signals: dict[str, dict[str, re.Pattern[str]]] = {}
     for kind, spec in (data.get("signals") or {}).items():
         if isinstance(spec, dict):
-            signals[kind] = {s: _compile(list(spec.get(s, [])), f"{vertical}.signals.{kind}") for s in ("strong", "weak")}
+            signals[kind] = {s: compile_phrases(list(spec.get(s, [])), f"{vertical}.signals.{kind}") for s in ("strong", "weak")}
     suggestions = {str(k): str(v) for k, v in (data.get("suggestions") or {}).items()}
     vocabulary = data.get("vocabulary", [])
     if not isinstance(vocabulary, list) or not all(isinstance(v, str) for v in vocabulary):

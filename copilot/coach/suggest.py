@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from copilot.coach.text import phrase_pattern, restore_case
+from copilot.coach.text import compile_phrases, restore_case
 from copilot.errors import InputError
 
 _CAP = re.compile(r"(?<![\w'’])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’])")
@@ -107,17 +107,7 @@ class Suggestion:
 # ---------------------------------------------------------------- compiling the playbook's table
 
 def _pattern(phrases: Any, where: str) -> re.Pattern[str]:
-    parts: list[str] = []
-    for p in phrases if isinstance(phrases, list) else []:
-        if not isinstance(p, str) or not p.strip():
-            continue
-        frag = phrase_pattern(p)
-        try:
-            re.compile(frag)
-        except re.error as exc:
-            raise InputError(f"playbook {where}: phrase {p!r} is not a valid pattern ({exc})") from None
-        parts.append(frag)
-    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else re.compile(r"(?!x)x")
+    return compile_phrases([p for p in phrases] if isinstance(phrases, list) else [], where)
 
 
 def _num(value: Any, default: float, where: str) -> float:

@@ -16,6 +16,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from copilot.errors import InputError
+
 _UNITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -424,3 +426,20 @@ def tok_at(padded: str, char: int) -> int:
 def words_of(padded: str) -> tuple[str, ...]:
     """``padded.split()``, kept for the few texts being read (the step finder looks at many windows of one text)."""
     return tuple(padded.split())
+
+
+def compile_phrases(phrases: list[str], where: str) -> re.Pattern[str]:
+    """One expression matching any of a list's phrases (a bad one is an InputError naming it)."""
+    parts: list[str] = []
+    for p in phrases:
+        if not isinstance(p, str) or not p.strip():
+            continue
+        frag = phrase_pattern(p)
+        try:
+            re.compile(frag)
+        except re.error as exc:
+            raise InputError(f"playbook {where}: phrase {p!r} is not a valid pattern ({exc})") from None
+        parts.append(frag)
+    if not parts:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(f"(?:{p})" for p in parts))

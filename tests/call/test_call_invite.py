@@ -10,7 +10,6 @@ import os
 import stat
 import subprocess
 import sys
-import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
+
+from call_helpers import Sink
 
 from copilot.calendar import CalendarEvent
 from copilot.calendar.slots import WorkingHours
@@ -34,24 +35,6 @@ CALL_START = datetime(2026, 12, 4, 10, 5)  # a Friday: "Tuesday" is the 8th, "Th
 TUESDAY_2PM = datetime(2026, 12, 8, 14, 0)
 THURSDAY_10AM = datetime(2026, 12, 10, 10, 0)
 
-
-class Sink(list):
-    """An EventSink that records; the pipeline calls it from its threads."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lock = threading.Lock()
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __call__(self, event: object) -> None:
-        with self.lock:
-            self.append(event)
-
-    def of(self, kind: type) -> list[Any]:
-        with self.lock:
-            return [e for e in self if isinstance(e, kind)]
 
 
 def vevent(path: Path) -> Any:
