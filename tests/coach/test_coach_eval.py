@@ -30,6 +30,7 @@ SHA256 = {  # as committed (tests/coach/heldout/README.md): the held-out endings
     "heldout_f.jsonl": "27e2aeabdbcdd8339a09a118ed0bb0311b9b86ca3d11b16096e3668ac9a45563",
     "heldout_g.jsonl": "54d91638afa3878158cb76c9865e182d43c9ea5f4fc63191b42d76dc1e726d60",
     "suggest/suggest_a.jsonl": "41d55728bb9b3cc4cdcf4e33065eaceb27da25e38918059e6895b06c69e41f5d",  # the suggested step
+    "suggest/suggest_b.jsonl": "db3992cd620275eb1c8faf29dcb65cb360d29af16ae54c060553e2b6b19d39ab",
 }
 CRITERIA = ("specific_action", "specific_time_or_trigger", "acknowledged")
 
